@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xbpf: a BPF subsystem in a module, beside the kernel's own.
+ *
+ * Module init and exit only: each part is brought up in order and torn
+ * down in reverse.
+ */
+#include <linux/module.h>
+
+#include "xbpf.h"
+
+static int __init xbpf_init(void)
+{
+	int err;
+
+	err = xbpf_object_init();
+	if (err)
+		return err;
+	err = xbpf_dev_init();
+	if (err)
+		goto err_object;
+	pr_info("loaded\n");
+	return 0;
+
+err_object:
+	xbpf_object_uninit();
+	return err;
+}
+
+static void __exit xbpf_exit(void)
+{
+	xbpf_dev_uninit();
+	xbpf_object_uninit();
+}
+
+module_init(xbpf_init);
+module_exit(xbpf_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("xbpf: a BPF subsystem behind /dev/xbpf");
+MODULE_AUTHOR("xbpf developers");

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What all map types share: the type table, attribute copying, storage
+ * allocation and the memory estimate.
+ */
+#include <linux/mm.h>
+#include <linux/nospec.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "maps/map.h"
+
+static const struct xbpf_map_ops *const xbpf_map_types[] = {
+#define XBPF_MAP_TYPE(type, ops) [type] = &ops,
+#include "maps/map_types.h"
+#undef XBPF_MAP_TYPE
+};
+
+const struct xbpf_map_ops *xbpf_map_type_ops(u32 map_type)
+{
+	if (map_type >= ARRAY_SIZE(xbpf_map_types))
+		return NULL;
+	return xbpf_map_types[array_index_nospec(map_type,
+						 ARRAY_SIZE(xbpf_map_types))];
+}
+
+void xbpf_map_init(struct xbpf_map *map, const union bpf_attr *attr)
+{
+	map->map_type = attr->map_type;
+	map->key_size = attr->key_size;
+	map->value_size = attr->value_size;
+	map->max_entries = attr->max_entries;
+	/* RDONLY/WRONLY describe the creating fd, not the map. */
+	map->map_flags = attr->map_flags & ~(BPF_F_RDONLY | BPF_F_WRONLY);
+	map->map_extra = attr->map_extra;
+}
+
+unsigned long xbpf_map_memory_footprint(const struct xbpf_map *map)
+{
+	unsigned long size;
+
+	size = round_up(map->key_size + xbpf_map_value_size(map), 8);
+	return round_up(map->max_entries * size, PAGE_SIZE);
+}
+
+void *xbpf_map_area_alloc(u64 size)
+{
+	/* The same ceiling as Linux: beyond it, page rounding overflows. */
+	if (size >= SIZE_MAX - PAGE_SIZE)
+		return NULL;
+	if (size <= (PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER)) {
+		void *area = kzalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN |
+					   __GFP_NORETRY);
+
+		if (area)
+			return area;
+	}
+	return __vmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN |
+			       __GFP_RETRY_MAYFAIL | __GFP_ZERO);
+}
+
+void xbpf_map_area_free(void *area)
+{
+	kvfree(area);
+}

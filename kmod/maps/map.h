@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The map object and the per-type operations behind it.
+ *
+ * A map type is one file in kmod/maps/ that defines a struct xbpf_map_ops
+ * and one line in map_types.h. Generic code (syscall.c, object.c, later the
+ * verifier and helpers) reaches a map's contents only through its ops.
+ */
+#ifndef XBPF_MAPS_MAP_H
+#define XBPF_MAPS_MAP_H
+
+#include <linux/atomic.h>
+#include <linux/bpf.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+struct vm_area_struct;
+struct xbpf_map;
+
+/*
+ * Contexts: "syscall" is process context from /dev/xbpf and may sleep.
+ * "any" also includes programs running in tracing context (hard IRQ, NMI),
+ * under rcu_read_lock() with preemption disabled: no sleeping, no
+ * blocking locks.
+ */
+struct xbpf_map_ops {
+	/* syscall: validate attr before allocation, kernel errnos */
+	int (*alloc_check)(union bpf_attr *attr);
+	/* syscall: allocate; fill the embedded xbpf_map via xbpf_map_init() */
+	struct xbpf_map *(*alloc)(union bpf_attr *attr);
+	/* workqueue, after the last reference is gone: no readers remain */
+	void (*free)(struct xbpf_map *map);
+	/* any, under RCU: pointer to the value or NULL */
+	void *(*lookup)(struct xbpf_map *map, void *key);
+	/* any, under RCU */
+	int (*update)(struct xbpf_map *map, void *key, void *value, u64 flags);
+	/* any, under RCU */
+	int (*delete)(struct xbpf_map *map, void *key);
+	/* syscall, under RCU; key NULL asks for the first key */
+	int (*get_next_key)(struct xbpf_map *map, void *key, void *next_key);
+	/* syscall, under RCU; NULL means the type has no such command */
+	int (*lookup_and_delete)(struct xbpf_map *map, void *key, void *value,
+				 u64 flags);
+	/* syscall; NULL means the type cannot be mapped */
+	int (*mmap)(struct xbpf_map *map, struct vm_area_struct *vma);
+};
+
+struct xbpf_map {
+	const struct xbpf_map_ops *ops;
+	u32 map_type;
+	u32 key_size;
+	u32 value_size;
+	u32 max_entries;
+	u32 map_flags;
+	u64 map_extra;
+	char name[BPF_OBJ_NAME_LEN];
+	u32 id;
+
+	atomic64_t refcnt;
+	/* writable mmaps alive; FREEZE must fail while there are any */
+	atomic64_t writecnt;
+	/* serialises FREEZE against mmap */
+	struct mutex freeze_mutex;
+	bool frozen;
+
+	struct work_struct free_work;
+};
+
+/* Copy the attributes every map type keeps. */
+void xbpf_map_init(struct xbpf_map *map, const union bpf_attr *attr);
+
+/* The ops of a map type, or NULL if xbpf does not implement it. */
+const struct xbpf_map_ops *xbpf_map_type_ops(u32 map_type);
+
+/* Size of one value as userspace reads and writes it. */
+static inline u32 xbpf_map_value_size(const struct xbpf_map *map)
+{
+	return map->value_size;
+}
+
+/* "memlock" as reported in fdinfo: the same estimate as Linux 6.1. */
+unsigned long xbpf_map_memory_footprint(const struct xbpf_map *map);
+
+/*
+ * Zeroed memory for map storage. Huge requests fail cleanly (NULL, never
+ * an allocation-failure splat), as userspace controls the size.
+ */
+void *xbpf_map_area_alloc(u64 size);
+void xbpf_map_area_free(void *area);
+
+/* Flags every map type accepts for access control. */
+#define XBPF_F_ACCESS_MASK						\
+	(BPF_F_RDONLY | BPF_F_RDONLY_PROG | BPF_F_WRONLY | BPF_F_WRONLY_PROG)
+
+/* A map cannot be both read-only and write-only for programs. */
+static inline bool xbpf_map_flags_access_ok(u32 flags)
+{
+	return (flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)) !=
+	       (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG);
+}
+
+/* numa_node counts only with BPF_F_NUMA_NODE, as in Linux. */
+static inline int xbpf_map_attr_numa_node(const union bpf_attr *attr)
+{
+	return (attr->map_flags & BPF_F_NUMA_NODE) ?
+		(int)attr->numa_node : NUMA_NO_NODE;
+}
+
+#define XBPF_MAP_TYPE(type, ops) extern const struct xbpf_map_ops ops;
+#include "map_types.h"
+#undef XBPF_MAP_TYPE
+
+#endif /* XBPF_MAPS_MAP_H */

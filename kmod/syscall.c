@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The bpf(2) commands, one function each, with Linux 6.1's checks and
+ * errnos in Linux 6.1's order: callers tell kernels apart by errno, so the
+ * order in which mistakes are noticed is part of the ABI.
+ */
+#include <linux/bpf.h>
+#include <linux/capability.h>
+#include <linux/ctype.h>
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/nodemask.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "maps/map.h"
+#include "object.h"
+#include "xbpf.h"
+
+/* The last attr field each command reads; everything after must be zero. */
+#define XBPF_MAP_CREATE_LAST			map_extra
+#define XBPF_MAP_LOOKUP_ELEM_LAST		flags
+#define XBPF_MAP_UPDATE_ELEM_LAST		flags
+#define XBPF_MAP_DELETE_ELEM_LAST		key
+#define XBPF_MAP_GET_NEXT_KEY_LAST		next_key
+#define XBPF_MAP_LOOKUP_AND_DELETE_ELEM_LAST	flags
+#define XBPF_MAP_FREEZE_LAST			map_fd
+#define XBPF_OBJ_GET_NEXT_ID_LAST		next_id
+#define XBPF_MAP_GET_FD_BY_ID_LAST		open_flags
+#define XBPF_OBJ_GET_INFO_BY_FD_LAST		info.info
+
+#define CHECK_ATTR(attr, CMD)						\
+	(memchr_inv((void *)&(attr)->XBPF_##CMD##_LAST +		\
+		    sizeof((attr)->XBPF_##CMD##_LAST), 0,		\
+		    sizeof(*(attr)) -					\
+		    offsetof(union bpf_attr, XBPF_##CMD##_LAST) -	\
+		    sizeof((attr)->XBPF_##CMD##_LAST)) != NULL)
+
+/* Open flags an object fd may be asked for. */
+#define XBPF_OBJ_FLAG_MASK	(BPF_F_RDONLY | BPF_F_WRONLY)
+
+/*
+ * A user struct of @actual_size bytes where the kernel knows @expected_size:
+ * a longer one is accepted only if the part the kernel does not know is
+ * zero.
+ */
+static int check_uarg_tail_zero(void __user *uaddr, size_t expected_size,
+				size_t actual_size)
+{
+	int res;
+
+	if (unlikely(actual_size > PAGE_SIZE))
+		return -E2BIG;
+	if (actual_size <= expected_size)
+		return 0;
+	res = check_zeroed_user(uaddr + expected_size,
+				actual_size - expected_size);
+	if (res < 0)
+		return res;
+	return res ? 0 : -E2BIG;
+}
+
+static int get_file_flag(u32 flags)
+{
+	if ((flags & BPF_F_RDONLY) && (flags & BPF_F_WRONLY))
+		return -EINVAL;
+	if (flags & BPF_F_RDONLY)
+		return O_RDONLY;
+	if (flags & BPF_F_WRONLY)
+		return O_WRONLY;
+	return O_RDWR;
+}
+
+/* Object names: up to 15 of [A-Za-z0-9_.], NUL-terminated. */
+static int obj_name_cpy(char *dst, const char *src, unsigned int size)
+{
+	const char *end = src + size;
+
+	memset(dst, 0, size);
+	while (src < end && *src) {
+		if (!isalnum(*src) && *src != '_' && *src != '.')
+			return -EINVAL;
+		*dst++ = *src++;
+	}
+	return src == end ? -EINVAL : 0;
+}
+
+static void *copy_key(void __user *ukey, u32 key_size)
+{
+	if (key_size)
+		return vmemdup_user(ukey, key_size);
+	if (ukey)
+		return ERR_PTR(-EINVAL);
+	return NULL;
+}
+
+static int map_create(union bpf_attr *attr)
+{
+	int numa_node = xbpf_map_attr_numa_node(attr);
+	const struct xbpf_map_ops *ops;
+	struct xbpf_map *map;
+	int f_flags, err;
+
+	if (CHECK_ATTR(attr, MAP_CREATE))
+		return -EINVAL;
+	if (attr->btf_vmlinux_value_type_id) {
+		/* only struct_ops maps have kernel value types */
+		if (attr->map_type != BPF_MAP_TYPE_STRUCT_OPS ||
+		    attr->btf_key_type_id || attr->btf_value_type_id)
+			return -EINVAL;
+	} else if (attr->btf_key_type_id && !attr->btf_value_type_id) {
+		return -EINVAL;
+	}
+	if (attr->map_type != BPF_MAP_TYPE_BLOOM_FILTER && attr->map_extra)
+		return -EINVAL;
+	f_flags = get_file_flag(attr->map_flags);
+	if (f_flags < 0)
+		return f_flags;
+	if (numa_node != NUMA_NO_NODE &&
+	    ((unsigned int)numa_node >= nr_node_ids || !node_online(numa_node)))
+		return -EINVAL;
+
+	ops = xbpf_map_type_ops(attr->map_type);
+	if (!ops)
+		return -EINVAL;
+	err = ops->alloc_check(attr);
+	if (err)
+		return err;
+	/* no device can offload an xbpf map */
+	if (attr->map_ifindex)
+		return -EINVAL;
+	map = ops->alloc(attr);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	map->ops = ops;
+
+	err = obj_name_cpy(map->name, attr->map_name, sizeof(attr->map_name));
+	if (err)
+		goto err_free;
+
+	atomic64_set(&map->refcnt, 1);
+	atomic64_set(&map->writecnt, 0);
+	mutex_init(&map->freeze_mutex);
+
+	if (attr->btf_key_type_id || attr->btf_value_type_id) {
+		struct fd f = fdget(attr->btf_fd);
+
+		/* xbpf has no BTF objects yet: no fd can name one */
+		err = f.file ? -EINVAL : -EBADF;
+		fdput(f);
+		goto err_free;
+	}
+
+	err = xbpf_map_alloc_id(map);
+	if (err)
+		goto err_free;
+	err = xbpf_map_new_fd(map, f_flags);
+	if (err < 0)
+		/* the ID was visible: someone may hold a reference now */
+		xbpf_map_put(map);
+	return err;
+
+err_free:
+	xbpf_map_free_unpublished(map);
+	return err;
+}
+
+/* The map behind attr->map_fd, or an error; fdput(*f) when done. */
+static struct xbpf_map *map_get(u32 ufd, struct fd *f)
+{
+	struct xbpf_map *map;
+
+	*f = fdget(ufd);
+	map = xbpf_map_from_fd(*f);
+	if (IS_ERR(map))
+		fdput(*f);
+	return map;
+}
+
+static int map_lookup_elem(union bpf_attr *attr)
+{
+	void __user *uvalue = u64_to_user_ptr(attr->value);
+	struct xbpf_map *map;
+	void *key, *value, *ptr;
+	struct fd f;
+	int err;
+
+	if (CHECK_ATTR(attr, MAP_LOOKUP_ELEM))
+		return -EINVAL;
+	if (attr->flags & ~BPF_F_LOCK)
+		return -EINVAL;
+	map = map_get(attr->map_fd, &f);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	if (!(xbpf_map_sys_perms(map, f.file) & FMODE_READ)) {
+		err = -EPERM;
+		goto err_put;
+	}
+	/* no map value holds a spin lock yet */
+	if (attr->flags & BPF_F_LOCK) {
+		err = -EINVAL;
+		goto err_put;
+	}
+	key = copy_key(u64_to_user_ptr(attr->key), map->key_size);
+	if (IS_ERR(key)) {
+		err = PTR_ERR(key);
+		goto err_put;
+	}
+	err = -ENOMEM;
+	value = kvmalloc(xbpf_map_value_size(map), GFP_USER | __GFP_NOWARN);
+	if (!value)
+		goto free_key;
+
+	rcu_read_lock();
+	ptr = map->ops->lookup(map, key);
+	if (ptr)
+		memcpy(value, ptr, map->value_size);
+	rcu_read_unlock();
+	err = ptr ? 0 : -ENOENT;
+	if (!err && copy_to_user(uvalue, value, xbpf_map_value_size(map)))
+		err = -EFAULT;
+
+	kvfree(value);
+free_key:
+	kvfree(key);
+err_put:
+	fdput(f);
+	return err;
+}
+
+static int map_update_elem(union bpf_attr *attr)
+{
+	struct xbpf_map *map;
+	void *key, *value;
+	struct fd f;
+	int err;
+
+	if (CHECK_ATTR(attr, MAP_UPDATE_ELEM))
+		return -EINVAL;
+	map = map_get(attr->map_fd, &f);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	/* an update in flight keeps FREEZE out, like a writable mmap */
+	atomic64_inc(&map->writecnt);
+	if (!(xbpf_map_sys_perms(map, f.file) & FMODE_WRITE)) {
+		err = -EPERM;
+		goto err_put;
+	}
+	if (attr->flags & BPF_F_LOCK) {
+		err = -EINVAL;
+		goto err_put;
+	}
+	key = copy_key(u64_to_user_ptr(attr->key), map->key_size);
+	if (IS_ERR(key)) {
+		err = PTR_ERR(key);
+		goto err_put;
+	}
+	value = vmemdup_user(u64_to_user_ptr(attr->value),
+			     xbpf_map_value_size(map));
+	if (IS_ERR(value)) {
+		err = PTR_ERR(value);
+		goto free_key;
+	}
+
+	rcu_read_lock();
+	err = map->ops->update(map, key, value, attr->flags);
+	rcu_read_unlock();
+
+	kvfree(value);
+free_key:
+	kvfree(key);
+err_put:
+	atomic64_dec(&map->writecnt);
+	fdput(f);
+	return err;
+}
+
+static int map_delete_elem(union bpf_attr *attr)
+{
+	struct xbpf_map *map;
+	struct fd f;
+	void *key;
+	int err;
+
+	if (CHECK_ATTR(attr, MAP_DELETE_ELEM))
+		return -EINVAL;
+	map = map_get(attr->map_fd, &f);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	atomic64_inc(&map->writecnt);
+	if (!(xbpf_map_sys_perms(map, f.file) & FMODE_WRITE)) {
+		err = -EPERM;
+		goto err_put;
+	}
+	key = copy_key(u64_to_user_ptr(attr->key), map->key_size);
+	if (IS_ERR(key)) {
+		err = PTR_ERR(key);
+		goto err_put;
+	}
+
+	rcu_read_lock();
+	err = map->ops->delete(map, key);
+	rcu_read_unlock();
+
+	kvfree(key);
+err_put:
+	atomic64_dec(&map->writecnt);
+	fdput(f);
+	return err;
+}
+
+static int map_get_next_key(union bpf_attr *attr)
+{
+	void __user *ukey = u64_to_user_ptr(attr->key);
+	void *key = NULL, *next_key;
+	struct xbpf_map *map;
+	struct fd f;
+	int err;
+
+	if (CHECK_ATTR(attr, MAP_GET_NEXT_KEY))
+		return -EINVAL;
+	map = map_get(attr->map_fd, &f);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	if (!(xbpf_map_sys_perms(map, f.file) & FMODE_READ)) {
+		err = -EPERM;
+		goto err_put;
+	}
+	if (ukey) {
+		key = copy_key(ukey, map->key_size);
+		if (IS_ERR(key)) {
+			err = PTR_ERR(key);
+			goto err_put;
+		}
+	}
+	err = -ENOMEM;
+	next_key = kvmalloc(map->key_size, GFP_USER | __GFP_NOWARN);
+	if (!next_key)
+		goto free_key;
+
+	rcu_read_lock();
+	err = map->ops->get_next_key(map, key, next_key);
+	rcu_read_unlock();
+	if (!err && copy_to_user(u64_to_user_ptr(attr->next_key), next_key,
+				 map->key_size))
+		err = -EFAULT;
+
+	kvfree(next_key);
+free_key:
+	kvfree(key);
+err_put:
+	fdput(f);
+	return err;
+}
+
+static int map_lookup_and_delete_elem(union bpf_attr *attr)
+{
+	struct xbpf_map *map;
+	void *key, *value;
+	struct fd f;
+	fmode_t perms;
+	int err;
+
+	if (CHECK_ATTR(attr, MAP_LOOKUP_AND_DELETE_ELEM))
+		return -EINVAL;
+	if (attr->flags & ~BPF_F_LOCK)
+		return -EINVAL;
+	map = map_get(attr->map_fd, &f);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	atomic64_inc(&map->writecnt);
+	perms = xbpf_map_sys_perms(map, f.file);
+	if (!(perms & FMODE_READ) || !(perms & FMODE_WRITE)) {
+		err = -EPERM;
+		goto err_put;
+	}
+	if (attr->flags & BPF_F_LOCK) {
+		err = -EINVAL;
+		goto err_put;
+	}
+	key = copy_key(u64_to_user_ptr(attr->key), map->key_size);
+	if (IS_ERR(key)) {
+		err = PTR_ERR(key);
+		goto err_put;
+	}
+	err = -ENOMEM;
+	value = kvmalloc(xbpf_map_value_size(map), GFP_USER | __GFP_NOWARN);
+	if (!value)
+		goto free_key;
+
+	err = -ENOTSUPP;
+	if (map->ops->lookup_and_delete) {
+		rcu_read_lock();
+		err = map->ops->lookup_and_delete(map, key, value, attr->flags);
+		rcu_read_unlock();
+	}
+	if (!err && copy_to_user(u64_to_user_ptr(attr->value), value,
+				 xbpf_map_value_size(map)))
+		err = -EFAULT;
+
+	kvfree(value);
+free_key:
+	kvfree(key);
+err_put:
+	atomic64_dec(&map->writecnt);
+	fdput(f);
+	return err;
+}
+
+static int map_freeze(union bpf_attr *attr)
+{
+	struct xbpf_map *map;
+	struct fd f;
+	int err = 0;
+
+	if (CHECK_ATTR(attr, MAP_FREEZE))
+		return -EINVAL;
+	map = map_get(attr->map_fd, &f);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+
+	mutex_lock(&map->freeze_mutex);
+	if (atomic64_read(&map->writecnt) || READ_ONCE(map->frozen))
+		err = -EBUSY;
+	else if (!bpf_capable())
+		err = -EPERM;
+	else
+		WRITE_ONCE(map->frozen, true);
+	mutex_unlock(&map->freeze_mutex);
+	fdput(f);
+	return err;
+}
+
+static int map_get_next_id(union bpf_attr *attr, union bpf_attr __user *uattr)
+{
+	u32 next_id;
+	int err;
+
+	if (CHECK_ATTR(attr, OBJ_GET_NEXT_ID) || attr->start_id >= INT_MAX)
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	err = xbpf_map_next_id(attr->start_id, &next_id);
+	if (err)
+		return err;
+	return put_user(next_id, &uattr->next_id);
+}
+
+static int map_get_fd_by_id(union bpf_attr *attr)
+{
+	struct xbpf_map *map;
+	int f_flags, fd;
+
+	if (CHECK_ATTR(attr, MAP_GET_FD_BY_ID) ||
+	    attr->open_flags & ~XBPF_OBJ_FLAG_MASK)
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	f_flags = get_file_flag(attr->open_flags);
+	if (f_flags < 0)
+		return f_flags;
+	map = xbpf_map_get_by_id(attr->map_id);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	fd = xbpf_map_new_fd(map, f_flags);
+	if (fd < 0)
+		xbpf_map_put(map);
+	return fd;
+}
+
+static int map_get_info(struct xbpf_map *map, union bpf_attr *attr,
+			union bpf_attr __user *uattr)
+{
+	struct bpf_map_info __user *uinfo = u64_to_user_ptr(attr->info.info);
+	u32 info_len = attr->info.info_len;
+	struct bpf_map_info info;
+	int err;
+
+	err = check_uarg_tail_zero(uinfo, sizeof(info), info_len);
+	if (err)
+		return err;
+	info_len = min_t(u32, sizeof(info), info_len);
+
+	memset(&info, 0, sizeof(info));
+	info.type = map->map_type;
+	info.id = map->id;
+	info.key_size = map->key_size;
+	info.value_size = map->value_size;
+	info.max_entries = map->max_entries;
+	info.map_flags = map->map_flags;
+	info.map_extra = map->map_extra;
+	memcpy(info.name, map->name, sizeof(map->name));
+
+	if (copy_to_user(uinfo, &info, info_len) ||
+	    put_user(info_len, &uattr->info.info_len))
+		return -EFAULT;
+	return 0;
+}
+
+static int obj_get_info_by_fd(union bpf_attr *attr,
+			      union bpf_attr __user *uattr)
+{
+	struct xbpf_map *map;
+	struct fd f;
+	int err;
+
+	if (CHECK_ATTR(attr, OBJ_GET_INFO_BY_FD))
+		return -EINVAL;
+	f = fdget(attr->info.bpf_fd);
+	if (!f.file)
+		return -EBADFD;
+	map = xbpf_map_from_fd(f);
+	err = IS_ERR(map) ? -EINVAL : map_get_info(map, attr, uattr);
+	fdput(f);
+	return err;
+}
+
+long xbpf_sys_bpf(int cmd, union bpf_attr __user *uattr, unsigned int size)
+{
+	union bpf_attr attr;
+	int err;
+
+	if (!bpf_capable())
+		return -EPERM;
+	err = check_uarg_tail_zero(uattr, sizeof(attr), size);
+	if (err)
+		return err;
+	size = min_t(u32, size, sizeof(attr));
+	/* a shorter attr is zero-extended */
+	memset(&attr, 0, sizeof(attr));
+	if (copy_from_user(&attr, uattr, size))
+		return -EFAULT;
+
+	switch (cmd) {
+	case BPF_MAP_CREATE:
+		return map_create(&attr);
+	case BPF_MAP_LOOKUP_ELEM:
+		return map_lookup_elem(&attr);
+	case BPF_MAP_UPDATE_ELEM:
+		return map_update_elem(&attr);
+	case BPF_MAP_DELETE_ELEM:
+		return map_delete_elem(&attr);
+	case BPF_MAP_GET_NEXT_KEY:
+		return map_get_next_key(&attr);
+	case BPF_MAP_LOOKUP_AND_DELETE_ELEM:
+		return map_lookup_and_delete_elem(&attr);
+	case BPF_MAP_FREEZE:
+		return map_freeze(&attr);
+	case BPF_MAP_GET_NEXT_ID:
+		return map_get_next_id(&attr, uattr);
+	case BPF_MAP_GET_FD_BY_ID:
+		return map_get_fd_by_id(&attr);
+	case BPF_OBJ_GET_INFO_BY_FD:
+		return obj_get_info_by_fd(&attr, uattr);
+	default:
+		return -EINVAL;
+	}
+}
