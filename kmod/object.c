@@ -14,6 +14,7 @@
 #include <linux/idr.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/poll.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -219,14 +220,21 @@ static ssize_t map_write(struct file *file, const char __user *buf,
 	return -EINVAL;
 }
 
+/* Only maps with a stream of data (ring buffers) can be waited on. */
+static __poll_t map_poll(struct file *file, struct poll_table_struct *pts)
+{
+	return EPOLLERR;
+}
+
+/* No .llseek: lseek() on a map fd is -ESPIPE, as for any bpf map fd. */
 static const struct file_operations xbpf_map_fops = {
 	.owner		= THIS_MODULE,
 	.release	= map_release,
 	.show_fdinfo	= map_show_fdinfo,
 	.mmap		= map_mmap,
+	.poll		= map_poll,
 	.read		= map_read,
 	.write		= map_write,
-	.llseek		= noop_llseek,
 };
 
 int xbpf_map_new_fd(struct xbpf_map *map, int flags)

@@ -1,0 +1,37 @@
+#!/bin/sh
+# The demo's part inside the VM (started by scripts/demo, cwd = repo root).
+set -eu
+
+say() { printf '\n== %s\n' "$*"; }
+
+say "xbpf is loaded"
+ls -l /dev/xbpf
+grep xbpf /proc/modules
+
+say "an unmodified libbpf program creates and fills a hash map, through the shim"
+out=/tmp/mapcount.out
+build/xbpf exec -- build/examples/mapcount --hold 60 >"$out" 2>&1 &
+pid=$!
+while ! grep -q processes "$out"; do
+	kill -0 "$pid" 2>/dev/null || { cat "$out"; exit 1; }
+	sleep 0.2
+done
+head -n 12 "$out"
+echo "  ..."
+tail -n 1 "$out"
+
+say "unmodified bpftool, through the shim, sees the map"
+build/xbpf exec -- bpftool map show
+id=$(build/xbpf exec -- bpftool map show | sed -n 's/^\([0-9][0-9]*\):.*/\1/p' | head -n 1)
+build/xbpf exec -- bpftool map dump id "$id" | head -n 12
+
+say "xbpf status"
+build/xbpf status
+
+say "the kernel's own BPF is untouched (its map list, natively)"
+bpftool map show || true
+
+kill "$pid"
+wait "$pid" 2>/dev/null || true
+say "map closed; xbpf holds nothing"
+build/xbpf status
