@@ -523,7 +523,15 @@ long xbpf_sys_bpf(int cmd, union bpf_attr __user *uattr, unsigned int size)
 	union bpf_attr attr;
 	int err;
 
-	if (!bpf_capable())
+	/*
+	 * xbpf has no unprivileged mode: it behaves as Linux does with
+	 * kernel.unprivileged_bpf_disabled set. Creating objects needs
+	 * CAP_BPF or CAP_SYS_ADMIN; using an fd someone privileged handed
+	 * over does not, and the ID commands ask for CAP_SYS_ADMIN later,
+	 * after checking their attrs, exactly as Linux orders it.
+	 */
+	if (!bpf_capable() &&
+	    (cmd == BPF_MAP_CREATE || cmd == BPF_PROG_LOAD))
 		return -EPERM;
 	err = check_uarg_tail_zero(uattr, sizeof(attr), size);
 	if (err)

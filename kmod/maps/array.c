@@ -6,7 +6,9 @@
  * values live in whole pages that userspace can mmap; the kernel and user
  * mappings are then the same memory.
  */
+#include <linux/capability.h>
 #include <linux/err.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/nospec.h>
 #include <linux/slab.h>
@@ -95,9 +97,21 @@ static int array_alloc_pages(struct xbpf_array *array, u64 size)
 static struct xbpf_map *array_alloc(union bpf_attr *attr)
 {
 	u32 elem_size = round_up(attr->value_size, 8);
-	u64 size = (u64)attr->max_entries * elem_size;
+	u64 size, max_entries = attr->max_entries;
 	struct xbpf_array *array;
 	int err;
+
+	/*
+	 * Without CAP_PERFMON (Spectre v1 not bypassed) Linux sizes arrays
+	 * to a power of two so a masked index stays inside; the same
+	 * sizing gives the same E2BIG for the same request.
+	 */
+	if (!perfmon_capable()) {
+		max_entries = roundup_pow_of_two(max_entries);
+		if (max_entries > U32_MAX)
+			return ERR_PTR(-E2BIG);
+	}
+	size = max_entries * elem_size;
 
 	array = kzalloc(sizeof(*array), GFP_KERNEL_ACCOUNT);
 	if (!array)
