@@ -7,6 +7,7 @@
  */
 #include <linux/module.h>
 
+#include "prog.h"
 #include "xbpf.h"
 
 static int __init xbpf_init(void)
@@ -16,12 +17,20 @@ static int __init xbpf_init(void)
 	err = xbpf_object_init();
 	if (err)
 		return err;
-	err = xbpf_dev_init();
+	err = xbpf_run_init();
 	if (err)
 		goto err_object;
+	err = xbpf_progs_init();
+	if (err)
+		goto err_run;
+	err = xbpf_dev_init();
+	if (err)
+		goto err_run;
 	pr_info("loaded\n");
 	return 0;
 
+err_run:
+	xbpf_run_uninit();
 err_object:
 	xbpf_object_uninit();
 	return err;
@@ -30,6 +39,7 @@ err_object:
 static void __exit xbpf_exit(void)
 {
 	xbpf_dev_uninit();
+	xbpf_run_uninit();
 	xbpf_object_uninit();
 }
 

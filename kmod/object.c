@@ -18,40 +18,92 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 
 #include "maps/map.h"
 #include "object.h"
+#include "prog.h"
 #include "xbpf.h"
 
 static struct workqueue_struct *xbpf_free_wq;
 
-static DEFINE_IDR(map_idr);
-static DEFINE_SPINLOCK(map_idr_lock);
+/* An ID space: objects are found by ID until their last reference goes. */
+struct id_space {
+	struct idr idr;
+	spinlock_t lock;	/* taken from any context: irqsave */
+};
 
-int xbpf_map_alloc_id(struct xbpf_map *map)
+static struct id_space map_ids = {
+	.idr = IDR_INIT(map_ids.idr),
+	.lock = __SPIN_LOCK_UNLOCKED(map_ids.lock),
+};
+
+static struct id_space prog_ids = {
+	.idr = IDR_INIT(prog_ids.idr),
+	.lock = __SPIN_LOCK_UNLOCKED(prog_ids.lock),
+};
+
+static int id_alloc(struct id_space *ids, void *obj, u32 *idp)
 {
 	unsigned long flags;
 	int id;
 
 	idr_preload(GFP_KERNEL);
-	spin_lock_irqsave(&map_idr_lock, flags);
-	id = idr_alloc_cyclic(&map_idr, map, 1, INT_MAX, GFP_ATOMIC);
+	spin_lock_irqsave(&ids->lock, flags);
+	id = idr_alloc_cyclic(&ids->idr, obj, 1, INT_MAX, GFP_ATOMIC);
 	if (id > 0)
-		map->id = id;
-	spin_unlock_irqrestore(&map_idr_lock, flags);
+		*idp = id;
+	spin_unlock_irqrestore(&ids->lock, flags);
 	idr_preload_end();
 	return id > 0 ? 0 : id;
 }
 
-static void map_free_id(struct xbpf_map *map)
+static void id_free(struct id_space *ids, u32 *idp)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&map_idr_lock, flags);
-	idr_remove(&map_idr, map->id);
-	map->id = 0;
-	spin_unlock_irqrestore(&map_idr_lock, flags);
+	spin_lock_irqsave(&ids->lock, flags);
+	idr_remove(&ids->idr, *idp);
+	*idp = 0;
+	spin_unlock_irqrestore(&ids->lock, flags);
+}
+
+static int id_next(struct id_space *ids, u32 id, u32 *next)
+{
+	unsigned long flags;
+	int next_id = id + 1;
+	int err = 0;
+
+	spin_lock_irqsave(&ids->lock, flags);
+	if (!idr_get_next(&ids->idr, &next_id))
+		err = -ENOENT;
+	spin_unlock_irqrestore(&ids->lock, flags);
+	if (!err)
+		*next = next_id;
+	return err;
+}
+
+/*
+ * The object with ID id, with a new reference taken through its refcount
+ * at ref_off; NULL if there is none or its last reference is going.
+ */
+static void *id_get(struct id_space *ids, u32 id, size_t ref_off)
+{
+	unsigned long flags;
+	void *obj;
+
+	spin_lock_irqsave(&ids->lock, flags);
+	obj = idr_find(&ids->idr, id);
+	if (obj && !atomic64_inc_not_zero((atomic64_t *)(obj + ref_off)))
+		obj = NULL;
+	spin_unlock_irqrestore(&ids->lock, flags);
+	return obj;
+}
+
+int xbpf_map_alloc_id(struct xbpf_map *map)
+{
+	return id_alloc(&map_ids, map, &map->id);
 }
 
 void xbpf_map_free_unpublished(struct xbpf_map *map)
@@ -71,38 +123,22 @@ void xbpf_map_put(struct xbpf_map *map)
 {
 	if (!atomic64_dec_and_test(&map->refcnt))
 		return;
-	map_free_id(map);
+	id_free(&map_ids, &map->id);
 	INIT_WORK(&map->free_work, map_free_deferred);
 	queue_work(xbpf_free_wq, &map->free_work);
 }
 
 int xbpf_map_next_id(u32 id, u32 *next)
 {
-	unsigned long flags;
-	int next_id = id + 1;
-	int err = 0;
-
-	spin_lock_irqsave(&map_idr_lock, flags);
-	if (!idr_get_next(&map_idr, &next_id))
-		err = -ENOENT;
-	spin_unlock_irqrestore(&map_idr_lock, flags);
-	if (!err)
-		*next = next_id;
-	return err;
+	return id_next(&map_ids, id, next);
 }
 
 struct xbpf_map *xbpf_map_get_by_id(u32 id)
 {
 	struct xbpf_map *map;
-	unsigned long flags;
 
-	spin_lock_irqsave(&map_idr_lock, flags);
-	map = idr_find(&map_idr, id);
-	/* a map whose last reference is going must stay gone */
-	if (!map || !atomic64_inc_not_zero(&map->refcnt))
-		map = ERR_PTR(-ENOENT);
-	spin_unlock_irqrestore(&map_idr_lock, flags);
-	return map;
+	map = id_get(&map_ids, id, offsetof(struct xbpf_map, refcnt));
+	return map ?: ERR_PTR(-ENOENT);
 }
 
 fmode_t xbpf_map_sys_perms(struct xbpf_map *map, struct file *f)
@@ -206,15 +242,15 @@ out:
 
 /*
  * read()/write() exist only so that the file's mode records FMODE_CAN_READ
- * and FMODE_CAN_WRITE like any bpf map fd; they are not data paths.
+ * and FMODE_CAN_WRITE like any bpf object fd; they are not data paths.
  */
-static ssize_t map_read(struct file *file, char __user *buf, size_t count,
+static ssize_t obj_read(struct file *file, char __user *buf, size_t count,
 			loff_t *ppos)
 {
 	return -EINVAL;
 }
 
-static ssize_t map_write(struct file *file, const char __user *buf,
+static ssize_t obj_write(struct file *file, const char __user *buf,
 			 size_t count, loff_t *ppos)
 {
 	return -EINVAL;
@@ -233,8 +269,8 @@ static const struct file_operations xbpf_map_fops = {
 	.show_fdinfo	= map_show_fdinfo,
 	.mmap		= map_mmap,
 	.poll		= map_poll,
-	.read		= map_read,
-	.write		= map_write,
+	.read		= obj_read,
+	.write		= obj_write,
 };
 
 int xbpf_map_new_fd(struct xbpf_map *map, int flags)
@@ -252,6 +288,126 @@ struct xbpf_map *xbpf_map_from_fd(struct fd f)
 	return f.file->private_data;
 }
 
+/* Programs. */
+
+int xbpf_prog_alloc_id(struct xbpf_prog *prog)
+{
+	return id_alloc(&prog_ids, prog, &prog->id);
+}
+
+void xbpf_prog_free(struct xbpf_prog *prog)
+{
+	u32 i;
+
+	for (i = 0; i < prog->used_map_cnt; i++)
+		xbpf_map_put(prog->used_maps[i]);
+	kfree(prog->used_maps);
+	xbpf_core_free(prog->insns);
+	free_percpu(prog->stats);
+	kfree(prog);
+}
+
+static void prog_free_deferred(struct work_struct *work)
+{
+	xbpf_prog_free(container_of(work, struct xbpf_prog, free_work));
+}
+
+/*
+ * Any context. Whoever runs a program holds a reference or runs under
+ * RCU from an attachment that holds one; attachments wait for a grace
+ * period before dropping theirs.
+ */
+void xbpf_prog_put(struct xbpf_prog *prog)
+{
+	if (!atomic64_dec_and_test(&prog->refcnt))
+		return;
+	id_free(&prog_ids, &prog->id);
+	INIT_WORK(&prog->free_work, prog_free_deferred);
+	queue_work(xbpf_free_wq, &prog->free_work);
+}
+
+int xbpf_prog_next_id(u32 id, u32 *next)
+{
+	return id_next(&prog_ids, id, next);
+}
+
+struct xbpf_prog *xbpf_prog_get_by_id(u32 id)
+{
+	struct xbpf_prog *prog;
+
+	prog = id_get(&prog_ids, id, offsetof(struct xbpf_prog, refcnt));
+	return prog ?: ERR_PTR(-ENOENT);
+}
+
+static int prog_release(struct inode *inode, struct file *file)
+{
+	xbpf_prog_put(file->private_data);
+	return 0;
+}
+
+static void prog_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct xbpf_prog *prog = file->private_data;
+	u64 cnt = 0, nsecs = 0, misses = 0;
+	char tag[2 * BPF_TAG_SIZE + 1];
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct xbpf_prog_stats *st = per_cpu_ptr(prog->stats, cpu);
+		unsigned int start;
+		u64 c, n, x;
+
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			c = st->cnt;
+			n = st->nsecs;
+			x = st->misses;
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		cnt += c;
+		nsecs += n;
+		misses += x;
+	}
+	bin2hex(tag, prog->tag, sizeof(prog->tag));
+	tag[sizeof(tag) - 1] = '\0';
+	seq_printf(m,
+		   "prog_type:\t%u\n"
+		   "prog_jited:\t%u\n"
+		   "prog_tag:\t%s\n"
+		   "memlock:\t%lu\n"
+		   "prog_id:\t%u\n"
+		   "run_time_ns:\t%llu\n"
+		   "run_cnt:\t%llu\n"
+		   "recursion_misses:\t%llu\n"
+		   "verified_insns:\t%u\n",
+		   prog->type, 0, tag,
+		   round_up(prog->len * sizeof(struct bpf_insn) +
+			    sizeof(*prog), PAGE_SIZE),
+		   prog->id, nsecs, cnt, misses, prog->verified_insns);
+}
+
+static const struct file_operations xbpf_prog_fops = {
+	.owner		= THIS_MODULE,
+	.release	= prog_release,
+	.show_fdinfo	= prog_show_fdinfo,
+	.read		= obj_read,
+	.write		= obj_write,
+};
+
+int xbpf_prog_new_fd(struct xbpf_prog *prog)
+{
+	return anon_inode_getfd("bpf-prog", &xbpf_prog_fops, prog,
+				O_RDWR | O_CLOEXEC);
+}
+
+struct xbpf_prog *xbpf_prog_from_fd(struct fd f)
+{
+	if (!f.file)
+		return ERR_PTR(-EBADF);
+	if (f.file->f_op != &xbpf_prog_fops)
+		return ERR_PTR(-EINVAL);
+	return f.file->private_data;
+}
+
 int xbpf_object_init(void)
 {
 	xbpf_free_wq = alloc_workqueue("xbpf_free", WQ_UNBOUND, 0);
@@ -262,6 +418,8 @@ void xbpf_object_uninit(void)
 {
 	/* no fd can exist here (each pins the module): only frees are left */
 	destroy_workqueue(xbpf_free_wq);
-	WARN_ON(!idr_is_empty(&map_idr));
-	idr_destroy(&map_idr);
+	WARN_ON(!idr_is_empty(&map_ids.idr));
+	WARN_ON(!idr_is_empty(&prog_ids.idr));
+	idr_destroy(&map_ids.idr);
+	idr_destroy(&prog_ids.idr);
 }

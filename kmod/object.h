@@ -40,3 +40,15 @@ struct xbpf_map *xbpf_map_get_by_id(u32 id);
 fmode_t xbpf_map_sys_perms(struct xbpf_map *map, struct file *f);
 
 #endif /* XBPF_OBJECT_H */
+
+struct xbpf_prog;
+
+/* Programs: the same lifetime rules as maps. */
+int xbpf_prog_new_fd(struct xbpf_prog *prog);
+struct xbpf_prog *xbpf_prog_from_fd(struct fd f);
+int xbpf_prog_alloc_id(struct xbpf_prog *prog);
+void xbpf_prog_put(struct xbpf_prog *prog);
+/* Free a program that was never published (no ID, no fd). */
+void xbpf_prog_free(struct xbpf_prog *prog);
+int xbpf_prog_next_id(u32 id, u32 *next);
+struct xbpf_prog *xbpf_prog_get_by_id(u32 id);

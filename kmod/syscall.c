@@ -4,9 +4,14 @@
  * errnos in Linux 6.1's order: callers tell kernels apart by errno, so the
  * order in which mistakes are noticed is part of the ABI.
  */
-#include <linux/bpf.h>
+#include <uapi/linux/bpf.h>
 #include <linux/capability.h>
 #include <linux/ctype.h>
+#include <linux/license.h>
+#include <linux/percpu.h>
+#include <linux/timekeeping.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/uidgid.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/mm.h>
@@ -18,6 +23,7 @@
 
 #include "maps/map.h"
 #include "object.h"
+#include "prog.h"
 #include "xbpf.h"
 
 /* The last attr field each command reads; everything after must be zero. */
@@ -31,6 +37,9 @@
 #define XBPF_OBJ_GET_NEXT_ID_LAST		next_id
 #define XBPF_MAP_GET_FD_BY_ID_LAST		open_flags
 #define XBPF_OBJ_GET_INFO_BY_FD_LAST		info.info
+#define XBPF_PROG_LOAD_LAST			core_relo_rec_size
+#define XBPF_PROG_GET_FD_BY_ID_LAST		prog_id
+#define XBPF_PROG_TEST_RUN_LAST			test.batch_size
 
 #define CHECK_ATTR(attr, CMD)						\
 	(memchr_inv((void *)&(attr)->XBPF_##CMD##_LAST +		\
@@ -434,7 +443,8 @@ static int map_freeze(union bpf_attr *attr)
 	return err;
 }
 
-static int map_get_next_id(union bpf_attr *attr, union bpf_attr __user *uattr)
+static int obj_get_next_id(union bpf_attr *attr, union bpf_attr __user *uattr,
+			   int (*next)(u32 id, u32 *next_id))
 {
 	u32 next_id;
 	int err;
@@ -443,7 +453,7 @@ static int map_get_next_id(union bpf_attr *attr, union bpf_attr __user *uattr)
 		return -EINVAL;
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	err = xbpf_map_next_id(attr->start_id, &next_id);
+	err = next(attr->start_id, &next_id);
 	if (err)
 		return err;
 	return put_user(next_id, &uattr->next_id);
@@ -469,6 +479,341 @@ static int map_get_fd_by_id(union bpf_attr *attr)
 	if (fd < 0)
 		xbpf_map_put(map);
 	return fd;
+}
+
+/* Linux's program types xbpf does not have yet are unknown types here. */
+static bool is_perfmon_prog_type(u32 type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_PERF_EVENT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE:
+	case BPF_PROG_TYPE_TRACING:
+	case BPF_PROG_TYPE_LSM:
+	case BPF_PROG_TYPE_STRUCT_OPS:
+	case BPF_PROG_TYPE_EXT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+#define XBPF_PROG_LOAD_FLAGS						\
+	(BPF_F_STRICT_ALIGNMENT | BPF_F_ANY_ALIGNMENT |			\
+	 BPF_F_TEST_STATE_FREQ | BPF_F_SLEEPABLE | BPF_F_TEST_RND_HI32 |	\
+	 BPF_F_XDP_HAS_FRAGS)
+
+static int prog_load(union bpf_attr *attr)
+{
+	const struct xbpf_prog_type *ptype;
+	struct xbpf_prog *prog;
+	char license[128];
+	int err;
+
+	if (CHECK_ATTR(attr, PROG_LOAD))
+		return -EINVAL;
+	if (attr->prog_flags & ~XBPF_PROG_LOAD_FLAGS)
+		return -EINVAL;
+	if (strncpy_from_user(license, u64_to_user_ptr(attr->license),
+			      sizeof(license) - 1) < 0)
+		return -EFAULT;
+	license[sizeof(license) - 1] = 0;
+	if (attr->insn_cnt == 0 ||
+	    attr->insn_cnt > (bpf_capable() ? XBPF_COMPLEXITY_LIMIT_INSNS :
+					      XBPF_MAX_INSNS_UNPRIV))
+		return -E2BIG;
+	if (attr->prog_type != BPF_PROG_TYPE_SOCKET_FILTER &&
+	    attr->prog_type != BPF_PROG_TYPE_CGROUP_SKB && !bpf_capable())
+		return -EPERM;
+	if (is_perfmon_prog_type(attr->prog_type) && !perfmon_capable())
+		return -EPERM;
+	/* extension programs need BTF, which xbpf does not have yet */
+	if (attr->attach_prog_fd)
+		return -EINVAL;
+	/* no device can offload an xbpf program */
+	if (attr->prog_ifindex)
+		return -EINVAL;
+
+	ptype = xbpf_prog_type_get(attr->prog_type);
+	if (!ptype)
+		return -EINVAL;
+
+	prog = kzalloc(sizeof(*prog), GFP_KERNEL_ACCOUNT);
+	if (!prog)
+		return -ENOMEM;
+	prog->stats = alloc_percpu_gfp(struct xbpf_prog_stats,
+				       GFP_KERNEL_ACCOUNT);
+	if (!prog->stats) {
+		kfree(prog);
+		return -ENOMEM;
+	}
+	prog->ptype = ptype;
+	prog->type = attr->prog_type;
+	prog->expected_attach_type = attr->expected_attach_type;
+	prog->gpl_compatible = license_is_gpl_compatible(license);
+	prog->uid = current_uid();
+	prog->load_time = ktime_get_boottime_ns();
+	atomic64_set(&prog->refcnt, 1);
+
+	err = obj_name_cpy(prog->name, attr->prog_name, sizeof(attr->prog_name));
+	if (err)
+		goto err_free;
+	/* BTF-described programs need a BTF object, and xbpf has none yet */
+	if (attr->func_info_cnt || attr->line_info_cnt) {
+		struct fd f = fdget(attr->prog_btf_fd);
+
+		err = f.file ? -EINVAL : -EBADF;
+		fdput(f);
+		goto err_free;
+	}
+
+	err = xbpf_prog_verify(prog, attr);
+	if (err)
+		goto err_free;
+
+	prog->run.insns = prog->insns;
+	prog->run.helpers = ptype->helpers;
+	prog->run.ops = ptype->interp_ops;
+	prog->run.cookie = prog;
+
+	err = xbpf_prog_alloc_id(prog);
+	if (err)
+		goto err_free;
+	err = xbpf_prog_new_fd(prog);
+	if (err < 0)
+		/* the ID was visible: someone may hold a reference now */
+		xbpf_prog_put(prog);
+	return err;
+
+err_free:
+	xbpf_prog_free(prog);
+	return err;
+}
+
+static int prog_get_fd_by_id(union bpf_attr *attr)
+{
+	struct xbpf_prog *prog;
+	int fd;
+
+	if (CHECK_ATTR(attr, PROG_GET_FD_BY_ID))
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	prog = xbpf_prog_get_by_id(attr->prog_id);
+	if (IS_ERR(prog))
+		return PTR_ERR(prog);
+	fd = xbpf_prog_new_fd(prog);
+	if (fd < 0)
+		xbpf_prog_put(prog);
+	return fd;
+}
+
+static int prog_test_run(union bpf_attr *attr, union bpf_attr __user *uattr)
+{
+	struct xbpf_prog *prog;
+	struct fd f;
+	int err;
+
+	if (CHECK_ATTR(attr, PROG_TEST_RUN))
+		return -EINVAL;
+	if ((attr->test.ctx_size_in && !attr->test.ctx_in) ||
+	    (!attr->test.ctx_size_in && attr->test.ctx_in))
+		return -EINVAL;
+	if ((attr->test.ctx_size_out && !attr->test.ctx_out) ||
+	    (!attr->test.ctx_size_out && attr->test.ctx_out))
+		return -EINVAL;
+	f = fdget(attr->test.prog_fd);
+	prog = xbpf_prog_from_fd(f);
+	if (IS_ERR(prog)) {
+		fdput(f);
+		return PTR_ERR(prog);
+	}
+	err = -ENOTSUPP;
+	if (prog->ptype->test_run)
+		err = prog->ptype->test_run(prog, attr, uattr);
+	fdput(f);
+	return err;
+}
+
+/*
+ * The xlated program as userspace may see it: map addresses become map
+ * IDs again (BPF_PSEUDO_MAP_FD / BPF_PSEUDO_MAP_VALUE + offset), as Linux
+ * shows them.
+ */
+static struct bpf_insn *prog_dump_insns(const struct xbpf_prog *prog)
+{
+	struct bpf_insn *insns;
+	u32 i, j;
+
+	insns = kvmalloc_array(prog->len, sizeof(*insns),
+			       GFP_USER | __GFP_NOWARN);
+	if (!insns)
+		return NULL;
+	memcpy(insns, prog->insns, prog->len * sizeof(*insns));
+	for (i = 0; i + 1 < prog->len; i++) {
+		u64 imm;
+
+		if (insns[i].code != (BPF_LD | BPF_IMM | BPF_DW))
+			continue;
+		imm = ((u64)insns[i + 1].imm << 32) | (u32)insns[i].imm;
+		for (j = 0; j < prog->used_map_cnt; j++) {
+			struct xbpf_map *map = prog->used_maps[j];
+			u64 base;
+
+			if (imm == (unsigned long)map) {
+				insns[i].src_reg = BPF_PSEUDO_MAP_FD;
+				insns[i].imm = map->id;
+				insns[i + 1].imm = 0;
+				break;
+			}
+			if (map->ops->direct_value_addr &&
+			    !map->ops->direct_value_addr(map, 0, &base) &&
+			    imm >= base && imm < base + map->value_size) {
+				insns[i].src_reg = BPF_PSEUDO_MAP_VALUE;
+				insns[i].imm = map->id;
+				insns[i + 1].imm = imm - base;
+				break;
+			}
+		}
+		i++;
+	}
+	return insns;
+}
+
+static int prog_info_rec_sizes(struct bpf_prog_info *info)
+{
+	if ((info->nr_func_info || info->func_info_rec_size) &&
+	    info->func_info_rec_size != sizeof(struct bpf_func_info))
+		return -EINVAL;
+	if ((info->nr_line_info || info->line_info_rec_size) &&
+	    info->line_info_rec_size != sizeof(struct bpf_line_info))
+		return -EINVAL;
+	if ((info->nr_jited_line_info || info->jited_line_info_rec_size) &&
+	    info->jited_line_info_rec_size != sizeof(__u64))
+		return -EINVAL;
+	info->func_info_rec_size = sizeof(struct bpf_func_info);
+	info->line_info_rec_size = sizeof(struct bpf_line_info);
+	info->jited_line_info_rec_size = sizeof(__u64);
+	return 0;
+}
+
+static void prog_get_stats(const struct xbpf_prog *prog,
+			   struct bpf_prog_info *info)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct xbpf_prog_stats *st = per_cpu_ptr(prog->stats, cpu);
+		unsigned int start;
+		u64 cnt, nsecs, misses;
+
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			cnt = st->cnt;
+			nsecs = st->nsecs;
+			misses = st->misses;
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		info->run_cnt += cnt;
+		info->run_time_ns += nsecs;
+		info->recursion_misses += misses;
+	}
+}
+
+static int prog_get_info(struct file *file, struct xbpf_prog *prog,
+			 union bpf_attr *attr, union bpf_attr __user *uattr)
+{
+	struct bpf_prog_info __user *uinfo = u64_to_user_ptr(attr->info.info);
+	u32 info_len = attr->info.info_len, ulen, i;
+	struct bpf_prog_info info;
+	int err;
+
+	err = check_uarg_tail_zero(uinfo,
+				   offsetofend(struct bpf_prog_info,
+					       attach_btf_id), info_len);
+	if (err)
+		return err;
+	info_len = min_t(u32, sizeof(info), info_len);
+	memset(&info, 0, sizeof(info));
+	/* some fields are inputs: buffer sizes and pointers */
+	if (copy_from_user(&info, uinfo, info_len))
+		return -EFAULT;
+
+	info.type = prog->type;
+	info.id = prog->id;
+	info.load_time = prog->load_time;
+	info.created_by_uid = from_kuid_munged(current_user_ns(), prog->uid);
+	info.gpl_compatible = prog->gpl_compatible;
+	memcpy(info.tag, prog->tag, sizeof(prog->tag));
+	memcpy(info.name, prog->name, sizeof(prog->name));
+
+	ulen = min_t(u32, info.nr_map_ids, prog->used_map_cnt);
+	info.nr_map_ids = prog->used_map_cnt;
+	for (i = 0; i < ulen; i++) {
+		u32 __user *user_map_ids = u64_to_user_ptr(info.map_ids);
+
+		if (put_user(prog->used_maps[i]->id, &user_map_ids[i]))
+			return -EFAULT;
+	}
+	err = prog_info_rec_sizes(&info);
+	if (err)
+		return err;
+	info.run_cnt = 0;
+	info.run_time_ns = 0;
+	info.recursion_misses = 0;
+	prog_get_stats(prog, &info);
+	info.verified_insns = prog->verified_insns;
+	info.btf_id = 0;
+
+	if (!bpf_capable()) {
+		info.jited_prog_len = 0;
+		info.xlated_prog_len = 0;
+		info.nr_jited_ksyms = 0;
+		info.nr_jited_func_lens = 0;
+		info.nr_func_info = 0;
+		info.nr_line_info = 0;
+		info.nr_jited_line_info = 0;
+		goto done;
+	}
+
+	ulen = info.xlated_prog_len;
+	info.xlated_prog_len = prog->len * sizeof(struct bpf_insn);
+	if (info.xlated_prog_len && ulen) {
+		struct bpf_insn *insns = prog_dump_insns(prog);
+		bool fault;
+
+		if (!insns)
+			return -ENOMEM;
+		fault = copy_to_user(u64_to_user_ptr(info.xlated_prog_insns),
+				     insns, min_t(u32, info.xlated_prog_len,
+						  ulen));
+		kvfree(insns);
+		if (fault)
+			return -EFAULT;
+	}
+	/* interpreted: no machine code, no kernel symbols */
+	info.jited_prog_len = 0;
+	info.nr_jited_ksyms = 0;
+	info.nr_jited_func_lens = 0;
+	info.nr_func_info = 0;
+	info.nr_line_info = 0;
+	info.nr_jited_line_info = 0;
+
+	ulen = info.nr_prog_tags;
+	info.nr_prog_tags = 1;
+	if (ulen) {
+		u8 __user (*user_prog_tags)[BPF_TAG_SIZE] =
+			u64_to_user_ptr(info.prog_tags);
+
+		if (copy_to_user(user_prog_tags[0], prog->tag, BPF_TAG_SIZE))
+			return -EFAULT;
+	}
+done:
+	if (copy_to_user(uinfo, &info, info_len) ||
+	    put_user(info_len, &uattr->info.info_len))
+		return -EFAULT;
+	return 0;
 }
 
 static int map_get_info(struct xbpf_map *map, union bpf_attr *attr,
@@ -503,6 +848,7 @@ static int map_get_info(struct xbpf_map *map, union bpf_attr *attr,
 static int obj_get_info_by_fd(union bpf_attr *attr,
 			      union bpf_attr __user *uattr)
 {
+	struct xbpf_prog *prog;
 	struct xbpf_map *map;
 	struct fd f;
 	int err;
@@ -513,7 +859,13 @@ static int obj_get_info_by_fd(union bpf_attr *attr,
 	if (!f.file)
 		return -EBADFD;
 	map = xbpf_map_from_fd(f);
-	err = IS_ERR(map) ? -EINVAL : map_get_info(map, attr, uattr);
+	prog = xbpf_prog_from_fd(f);
+	if (!IS_ERR(map))
+		err = map_get_info(map, attr, uattr);
+	else if (!IS_ERR(prog))
+		err = prog_get_info(f.file, prog, attr, uattr);
+	else
+		err = -EINVAL;
 	fdput(f);
 	return err;
 }
@@ -558,7 +910,15 @@ long xbpf_sys_bpf(int cmd, union bpf_attr __user *uattr, unsigned int size)
 	case BPF_MAP_FREEZE:
 		return map_freeze(&attr);
 	case BPF_MAP_GET_NEXT_ID:
-		return map_get_next_id(&attr, uattr);
+		return obj_get_next_id(&attr, uattr, xbpf_map_next_id);
+	case BPF_PROG_GET_NEXT_ID:
+		return obj_get_next_id(&attr, uattr, xbpf_prog_next_id);
+	case BPF_PROG_GET_FD_BY_ID:
+		return prog_get_fd_by_id(&attr);
+	case BPF_PROG_LOAD:
+		return prog_load(&attr);
+	case BPF_PROG_TEST_RUN:
+		return prog_test_run(&attr, uattr);
 	case BPF_MAP_GET_FD_BY_ID:
 		return map_get_fd_by_id(&attr);
 	case BPF_OBJ_GET_INFO_BY_FD:

@@ -208,6 +208,19 @@ static int array_mmap(struct xbpf_map *map, struct vm_area_struct *vma)
 	return remap_vmalloc_range(vma, array->values, vma->vm_pgoff);
 }
 
+/* Only a one-element array has a single value to address (global data). */
+static int array_direct_value_addr(struct xbpf_map *map, u32 off, u64 *addr)
+{
+	struct xbpf_array *array = to_array(map);
+
+	if (map->max_entries != 1)
+		return -ENOTSUPP;
+	if (off >= map->value_size)
+		return -EINVAL;
+	*addr = (unsigned long)array->values + off;
+	return 0;
+}
+
 const struct xbpf_map_ops xbpf_array_map_ops = {
 	.alloc_check	= array_alloc_check,
 	.alloc		= array_alloc,
@@ -217,4 +230,5 @@ const struct xbpf_map_ops xbpf_array_map_ops = {
 	.delete		= array_delete,
 	.get_next_key	= array_get_next_key,
 	.mmap		= array_mmap,
+	.direct_value_addr = array_direct_value_addr,
 };

@@ -10,7 +10,7 @@
 #define XBPF_MAPS_MAP_H
 
 #include <linux/atomic.h>
-#include <linux/bpf.h>
+#include <uapi/linux/bpf.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -44,6 +44,12 @@ struct xbpf_map_ops {
 				 u64 flags);
 	/* syscall; NULL means the type cannot be mapped */
 	int (*mmap)(struct xbpf_map *map, struct vm_area_struct *vma);
+	/*
+	 * program load: kernel address of byte off of the map's value, for
+	 * programs that address it directly (global data); NULL: no such
+	 * access
+	 */
+	int (*direct_value_addr)(struct xbpf_map *map, u32 off, u64 *addr);
 };
 
 struct xbpf_map {

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The eBPF interpreter's interface. The loader turns a verified program
+ * into a struct xbpf_interp_prog; xbpf_interp_run() executes it.
+ */
+#ifndef XBPF_CORE_INTERP_H
+#define XBPF_CORE_INTERP_H
+
+#include "env.h"
+
+/* Linux's limits (MAX_BPF_STACK, MAX_CALL_FRAMES, MAX_TAIL_CALL_CNT). */
+#define XBPF_STACK_SIZE		512
+#define XBPF_MAX_CALL_FRAMES	8
+#define XBPF_MAX_TAIL_CALL_CNT	33
+
+typedef u64 (*xbpf_helper_fn)(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+
+struct xbpf_interp_prog;
+
+/*
+ * What a program reaches outside its registers and stack. Each hook gets
+ * the cookie of the program executing; a hook is called only by programs
+ * using the instruction it serves, so others may leave it NULL.
+ */
+struct xbpf_interp_ops {
+	/*
+	 * bpf_tail_call(ctx, map = R2, index = R3). Return nonzero if index
+	 * is beyond the array: such a call falls through uncounted. Otherwise
+	 * set *target to the program in the slot, NULL if it is empty; the
+	 * call counts against XBPF_MAX_TAIL_CALL_CNT either way.
+	 */
+	int (*tail_call)(void *cookie, u64 map, u32 index,
+			 const struct xbpf_interp_prog **target);
+	/*
+	 * BPF_LD | BPF_ABS / BPF_IND: copy size (1, 2 or 4) bytes at offset
+	 * off of the packet behind ctx (R6) into to, or return nonzero, which
+	 * ends the current function with R0 = 0. A negative off is Linux's
+	 * SKF_NET_OFF / SKF_LL_OFF convention, for the hook to resolve.
+	 */
+	int (*ld_abs)(void *cookie, u64 ctx, s32 off, void *to, u32 size);
+	/*
+	 * XBPF_PROBE_MEM loads: copy size bytes from the address from without
+	 * faulting, or return nonzero; the destination register is then 0.
+	 */
+	int (*probe_read)(void *cookie, void *to, u64 from, u32 size);
+};
+
+/*
+ * A program ready to run: verified, and rewritten so that
+ *  - an ld_imm64 holds the final value (a pointer or a constant),
+ *  - a helper call (BPF_JMP | BPF_CALL, src_reg 0) has in imm the index of
+ *    its function in helpers[], except that imm == BPF_FUNC_tail_call is a
+ *    tail call (that slot of helpers[] is never read),
+ *  - a call to a subprogram keeps src_reg == BPF_PSEUDO_CALL and the
+ *    relative offset in imm.
+ */
+struct xbpf_interp_prog {
+	const struct bpf_insn *insns;
+	const xbpf_helper_fn *helpers;
+	const struct xbpf_interp_ops *ops;
+	void *cookie;
+};
+
+/* Where a call returns to, and the callee-saved registers R6-R9 there. */
+struct xbpf_interp_frame {
+	const struct xbpf_interp_prog *prog;
+	const struct bpf_insn *ret;
+	u64 saved[4];
+};
+
+/*
+ * The memory a run needs besides under 200 bytes of kernel stack: one
+ * stack region per call depth and one return record per caller, 4432
+ * bytes in all. The module keeps one per CPU and nesting level; a run owns
+ * it until it returns.
+ */
+struct xbpf_interp_scratch {
+	u64 stack[XBPF_MAX_CALL_FRAMES][XBPF_STACK_SIZE / sizeof(u64)];
+	struct xbpf_interp_frame caller[XBPF_MAX_CALL_FRAMES - 1];
+};
+
+/*
+ * Run prog with R1 = ctx and return R0 at its final exit. Never sleeps or
+ * allocates. The stacks are not cleared: the verifier has proven that the
+ * program reads no stack slot it did not write.
+ */
+u64 xbpf_interp_run(const struct xbpf_interp_prog *prog, const void *ctx,
+		    struct xbpf_interp_scratch *scratch);
+
+#endif /* XBPF_CORE_INTERP_H */

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rewrites of a verified program into what runs: context accesses turned
+ * into accesses of the kernel's objects. Helper calls keep their Linux
+ * helper id, which indexes the program type's function table at run time.
+ * Patching keeps jumps, per-insn data and subprogram starts
+ * pointing where they pointed.
+ */
+#include "vfuncs.h"
+#include "fixup.h"
+
+static bool insn_is_jump(const struct bpf_insn *insn)
+{
+	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+
+	if (class != BPF_JMP && class != BPF_JMP32)
+		return false;
+	return op != BPF_EXIT && op != BPF_CALL;
+}
+
+static bool insn_is_pseudo_call(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_JMP | BPF_CALL) &&
+	       insn->src_reg == BPF_PSEUDO_CALL;
+}
+
+/* New index of old insn i when insn pos became delta + 1 insns. */
+static s64 moved(s64 i, u32 pos, u32 delta)
+{
+	return i > pos ? i + delta : i;
+}
+
+/*
+ * Replace insn pos by the cnt insns of patch. Jumps into pos land on the
+ * first insn of the patch; jumps inside the patch are the patch's own.
+ */
+int xbpf_patch_insns(struct xbpf_verifier_env *env, u32 pos,
+		     const struct bpf_insn *patch, u32 cnt)
+{
+	u32 delta = cnt - 1, new_len = env->len + delta, i;
+	struct xbpf_insn_aux_data *aux;
+	struct bpf_insn *insns;
+
+	if (cnt == 1) {
+		env->insns[pos] = patch[0];
+		return 0;
+	}
+	insns = xbpf_core_zalloc(sizeof(*insns) * new_len);
+	aux = xbpf_core_zalloc(sizeof(*aux) * new_len);
+	if (!insns || !aux) {
+		xbpf_core_free(insns);
+		xbpf_core_free(aux);
+		return -ENOMEM;
+	}
+	memcpy(insns, env->insns, sizeof(*insns) * pos);
+	memcpy(insns + pos, patch, sizeof(*insns) * cnt);
+	memcpy(insns + pos + cnt, env->insns + pos + 1,
+	       sizeof(*insns) * (env->len - pos - 1));
+
+	for (i = 0; i < env->len; i++) {
+		struct bpf_insn *insn;
+		s64 target, off;
+
+		if (i == pos)
+			continue;
+		insn = &insns[moved(i, pos, delta)];
+		if (insn_is_jump(insn)) {
+			target = (s64)i + insn->off + 1;
+			off = moved(target, pos, delta) - moved(i, pos, delta) - 1;
+			if (off != (s16)off)
+				goto err_range;
+			insn->off = off;
+		} else if (insn_is_pseudo_call(insn)) {
+			target = (s64)i + insn->imm + 1;
+			insn->imm = moved(target, pos, delta) -
+				    moved(i, pos, delta) - 1;
+		}
+	}
+
+	/* the patch inherits what the verifier learned about pos */
+	memcpy(aux, env->insn_aux_data, sizeof(*aux) * pos);
+	for (i = 0; i < cnt; i++) {
+		aux[pos + i] = env->insn_aux_data[pos];
+		if (i != delta)
+			aux[pos + i].zext_dst = false;
+	}
+	memcpy(aux + pos + cnt, env->insn_aux_data + pos + 1,
+	       sizeof(*aux) * (env->len - pos - 1));
+
+	for (i = 0; i <= env->subprog_cnt; i++)
+		if (env->subprog_info[i].start > pos)
+			env->subprog_info[i].start += delta;
+
+	xbpf_core_free(env->insns);
+	xbpf_core_free(env->insn_aux_data);
+	env->insns = insns;
+	env->insn_aux_data = aux;
+	env->len = new_len;
+	return 0;
+
+err_range:
+	verbose(env, "insn %d cannot be patched due to 16-bit range\n", pos);
+	xbpf_core_free(insns);
+	xbpf_core_free(aux);
+	return -ERANGE;
+}
+
+static int ldst_bytes(const struct bpf_insn *insn)
+{
+	static const int bytes[] = { 4, 2, 1, 8 };
+
+	return bytes[BPF_SIZE(insn->code) >> 3];
+}
+
+static u8 size_code_of(int bytes)
+{
+	switch (bytes) {
+	case 1:
+		return BPF_B;
+	case 2:
+		return BPF_H;
+	case 4:
+		return BPF_W;
+	default:
+		return BPF_DW;
+	}
+}
+
+/* Bytes into the (size_default-sized) field where a narrow load starts. */
+static u8 narrow_access_offset(u32 off, u32 size, u32 size_default)
+{
+	u8 access_off = off & (size_default - 1);
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return size_default - (access_off + size);
+#else
+	(void)size;
+	return access_off;
+#endif
+}
+
+static struct bpf_insn alu_imm(u8 class, u8 op, u8 dst, s32 imm)
+{
+	struct bpf_insn insn = {
+		.code = class | op | BPF_K,
+		.dst_reg = dst,
+		.imm = imm,
+	};
+
+	return insn;
+}
+
+int convert_ctx_accesses(struct xbpf_verifier_env *env)
+{
+	struct bpf_insn insn_buf[16];
+	u32 i;
+
+	for (i = 0; i < env->len; i++) {
+		struct bpf_insn *insn = &env->insns[i];
+		u32 target_size = 0, size_default, off, cnt;
+		int size, ctx_field_size, err;
+		enum xbpf_access_type type;
+		bool is_narrower_load;
+
+		if (BPF_CLASS(insn->code) == BPF_LDX &&
+		    BPF_MODE(insn->code) == BPF_MEM)
+			type = XBPF_READ;
+		else if (BPF_CLASS(insn->code) == BPF_STX &&
+			 BPF_MODE(insn->code) == BPF_MEM)
+			type = XBPF_WRITE;
+		else
+			continue;
+		if (env->insn_aux_data[i].ptr_type != PTR_TO_CTX ||
+		    !env->ops->convert_ctx_access)
+			continue;
+
+		ctx_field_size = env->insn_aux_data[i].ctx_field_size;
+		size = ldst_bytes(insn);
+		/* a narrow load reads the whole field, then shifts and masks */
+		is_narrower_load = size < ctx_field_size;
+		size_default = ctx_field_size > 0 ? ctx_field_size : 8;
+		if (size_default < 8 && size_default > 4)
+			size_default = 8;
+		off = insn->off;
+		if (is_narrower_load) {
+			if (type == XBPF_WRITE) {
+				verbose(env, "bpf verifier narrow ctx access misconfigured\n");
+				return -EINVAL;
+			}
+			insn->off = off & ~(size_default - 1);
+			insn->code = BPF_LDX | BPF_MEM |
+				     size_code_of(ctx_field_size);
+		}
+
+		cnt = env->ops->convert_ctx_access(type, insn, insn_buf,
+						   &target_size);
+		if (cnt == 0 || cnt >= ARRAY_SIZE(insn_buf) ||
+		    (ctx_field_size && !target_size)) {
+			verbose(env, "bpf verifier is misconfigured\n");
+			return -EINVAL;
+		}
+		if (is_narrower_load && size < (int)target_size) {
+			u8 shift = narrow_access_offset(off, size,
+							size_default) * 8;
+			u8 class = ctx_field_size <= 4 ? BPF_ALU : BPF_ALU64;
+
+			if (shift && cnt + 1 >= ARRAY_SIZE(insn_buf)) {
+				verbose(env, "bpf verifier narrow ctx load misconfigured\n");
+				return -EINVAL;
+			}
+			if (shift)
+				insn_buf[cnt++] = alu_imm(class, BPF_RSH,
+							  insn->dst_reg, shift);
+			insn_buf[cnt++] = alu_imm(BPF_ALU, BPF_AND,
+						  insn->dst_reg,
+						  (u32)((1ULL << size * 8) - 1));
+		}
+		err = xbpf_patch_insns(env, i, insn_buf, cnt);
+		if (err)
+			return err;
+		i += cnt - 1;
+	}
+	return 0;
+}

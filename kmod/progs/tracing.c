@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers shared by the tracing program types. */
+#include "progs/tracing.h"
+
+const struct xbpf_func_proto *xbpf_tracing_func_proto(u32 func_id,
+					const struct xbpf_verifier_env *env)
+{
+	return xbpf_base_func_proto(func_id);
+}
+
+bool xbpf_helper_known(u32 func_id)
+{
+	return func_id < __BPF_FUNC_MAX_ID;
+}

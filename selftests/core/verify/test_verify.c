@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host smoke tests of the whole verifier: programs with a known Linux 6.1
+ * verdict and message, run through xbpf_verify() with a host program type.
+ * The full reference is the kernel's test_verifier corpus, run in the VM.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "host_progtype.h"
+
+#define I(c, d, s, o, i) ((struct bpf_insn){ c, d, s, o, i })
+#define MOV64_IMM(d, i)	I(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
+#define MOV64_REG(d, s)	I(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
+#define ADD64_IMM(d, i)	I(BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, i)
+#define EXIT		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#define JA(o)		I(BPF_JMP | BPF_JA, 0, 0, o, 0)
+#define JEQ_IMM(d, i, o) I(BPF_JMP | BPF_JEQ | BPF_K, d, 0, o, i)
+#define JGT_IMM(d, i, o) I(BPF_JMP | BPF_JGT | BPF_K, d, 0, o, i)
+#define STX_DW(d, s, o)	I(BPF_STX | BPF_MEM | BPF_DW, d, s, o, 0)
+#define ST_DW(d, o, i)	I(BPF_ST | BPF_MEM | BPF_DW, d, 0, o, i)
+#define LDX_DW(d, s, o)	I(BPF_LDX | BPF_MEM | BPF_DW, d, s, o, 0)
+#define LDX_W(d, s, o)	I(BPF_LDX | BPF_MEM | BPF_W, d, s, o, 0)
+#define CALL(f)		I(BPF_JMP | BPF_CALL, 0, 0, 0, f)
+#define LD_MAP(d, fd)	I(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_FD, 0, fd), I(0, 0, 0, 0, 0)
+
+struct vtest {
+	const char *name;
+	struct bpf_insn insns[32];
+	int err;
+	const char *errstr;
+};
+
+static const struct vtest tests[] = {
+	{ "return 0", { MOV64_IMM(0, 0), EXIT }, 0, NULL },
+	{ "R0 uninit at exit", { EXIT }, -EACCES, "R0 !read_ok" },
+	{ "fp is read only", { MOV64_IMM(10, 0), EXIT }, -EACCES,
+	  "frame pointer is read only" },
+	{ "jump out of range", { JA(5), EXIT }, -EINVAL,
+	  "jump out of range from insn 0 to 6" },
+	{ "unreachable", { MOV64_IMM(0, 0), EXIT, EXIT }, -EINVAL,
+	  "unreachable insn 2" },
+	{ "spill and fill", { MOV64_IMM(1, 42), STX_DW(10, 1, -8),
+	  LDX_DW(0, 10, -8), EXIT }, 0, NULL },
+	{ "ctx load", { LDX_W(0, 1, 4), EXIT }, 0, NULL },
+	{ "ctx out of range", { LDX_W(0, 1, 64), EXIT }, -EACCES,
+	  "invalid bpf_context access off=64 size=4" },
+	{ "stack out of range", { ST_DW(10, -520, 1), MOV64_IMM(0, 0), EXIT },
+	  -EACCES, "invalid write to stack R10 off=-520 size=8" },
+	{ "map lookup unchecked", { ST_DW(10, -8, 0), MOV64_REG(2, 10),
+	  ADD64_IMM(2, -8), LD_MAP(1, 100), CALL(BPF_FUNC_map_lookup_elem),
+	  LDX_DW(0, 0, 0), EXIT }, -EACCES,
+	  "R0 invalid mem access 'map_value_or_null'" },
+	{ "map lookup checked", { ST_DW(10, -8, 0), MOV64_REG(2, 10),
+	  ADD64_IMM(2, -8), LD_MAP(1, 100), CALL(BPF_FUNC_map_lookup_elem),
+	  JEQ_IMM(0, 0, 1), LDX_DW(0, 0, 0), MOV64_IMM(0, 0), EXIT }, 0,
+	  NULL },
+	{ "map value out of bounds", { ST_DW(10, -8, 0), MOV64_REG(2, 10),
+	  ADD64_IMM(2, -8), LD_MAP(1, 100), CALL(BPF_FUNC_map_lookup_elem),
+	  JEQ_IMM(0, 0, 1), LDX_DW(0, 0, 8), MOV64_IMM(0, 0), EXIT },
+	  -EACCES, "invalid access to map value, value_size=8 off=8 size=8" },
+	{ "bounded loop", { MOV64_IMM(0, 0), ADD64_IMM(0, 1),
+	  JGT_IMM(0, 10, 1), JA(-3), EXIT }, 0, NULL },
+	{ "infinite loop", { MOV64_IMM(0, 0), JEQ_IMM(0, 0, -1), EXIT },
+	  -EINVAL, "infinite loop detected at insn 1" },
+	{ "unknown helper", { CALL(999), EXIT }, -EINVAL,
+	  "invalid func unknown#999" },
+};
+
+static u32 prog_len(const struct bpf_insn *insns)
+{
+	u32 n = 32;
+
+	while (n && !insns[n - 1].code && !insns[n - 1].imm &&
+	       !insns[n - 1].dst_reg)
+		n--;
+	return n;
+}
+
+int main(void)
+{
+	static struct host_log log;
+	struct xbpf_verify_result res;
+	int pass = 0, fail = 0;
+	size_t i;
+
+	host_maps[0] = (struct xbpf_vmap){ .map_type = BPF_MAP_TYPE_HASH,
+		.key_size = 8, .value_size = 8, .max_entries = 4, .id = 1,
+		.handle = &host_maps[0] };
+	printf("TAP version 13\n1..%zu\n", ARRAY_SIZE(tests));
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+		const struct vtest *t = &tests[i];
+		int err = host_verify(t->insns, prog_len(t->insns), 2, &log,
+				      &res);
+		bool ok = err == t->err &&
+			  (!t->errstr || strstr(log.buf, t->errstr));
+
+		if (!err)
+			xbpf_core_free(res.insns);
+		printf("%sok %zu - %s\n", ok ? "" : "not ", i + 1, t->name);
+		if (!ok)
+			printf("# err %d (want %d)\n# log:\n%s\n", err, t->err,
+			       log.buf);
+		ok ? pass++ : fail++;
+	}
+	printf("%d passed, %d failed\n", pass, fail);
+	return fail ? 1 : 0;
+}
