@@ -4,7 +4,8 @@
 #   make            module (kmod/xbpf.ko), userspace (build/), selftests
 #   make module     the kernel module only
 #   make debug      the module with DEBUG, lockdep-friendly asserts
-#   make check      install deps, build, run every selftest in the VM
+#   make host-check the dual-build core's tests, on the host
+#   make check      install deps, build, run every test (host, then the VM)
 #   make demo       the main job: boot, insmod, use xbpf through the shim
 #   make style      checkpatch on kmod/ and uapi/
 #   make install    module into /lib/modules/$(KVER)/extra, tools into $(PREFIX)
@@ -32,6 +33,13 @@ userspace:
 selftests: userspace
 	$(MAKE) -C selftests
 
+# Host tests of the dual-build core (verifier, interpreter, disassembler);
+# make check runs them too.
+host-check:
+	$(MAKE) -C selftests/core run
+	$(MAKE) -C selftests/core/verifier run
+	$(MAKE) -C selftests/core/verify run
+
 check:
 	scripts/check
 
@@ -53,4 +61,4 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf build
 
-.PHONY: all module debug userspace selftests check demo style install dkms-install clean
+.PHONY: all module debug userspace selftests host-check check demo style install dkms-install clean
