@@ -536,9 +536,15 @@ static int prog_load(union bpf_attr *attr)
 	if (attr->prog_ifindex)
 		return -EINVAL;
 
+	/*
+	 * A type Linux knows but xbpf does not have yet is "not supported"
+	 * rather than invalid, so tools can tell it from a wrong request.
+	 */
 	ptype = xbpf_prog_type_get(attr->prog_type);
 	if (!ptype)
-		return -EINVAL;
+		return attr->prog_type != BPF_PROG_TYPE_UNSPEC &&
+		       attr->prog_type <= BPF_PROG_TYPE_SYSCALL ? -ENOTSUPP :
+								  -EINVAL;
 
 	prog = kzalloc(sizeof(*prog), GFP_KERNEL_ACCOUNT);
 	if (!prog)

@@ -49,7 +49,8 @@ u64 xbpf_interp_run(const struct xbpf_interp_prog *prog, const void *ctx,
 	const struct bpf_insn *insn = prog->insns;
 	const struct xbpf_interp_prog *target;
 	struct xbpf_interp_frame *frame;
-	u64 regs[MAX_BPF_REG] = {};
+	/* R0-R10, and R11: the scratch register context rewrites use (AX) */
+	u64 regs[MAX_BPF_REG + 1] = {};
 	u32 depth = 0, tail_calls = 0;
 	u8 packet[4];
 	void *addr;

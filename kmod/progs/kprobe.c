@@ -26,5 +26,6 @@ struct xbpf_prog_type xbpf_kprobe_prog_type = {
 		.prog_type = BPF_PROG_TYPE_KPROBE,
 		.is_valid_access = kprobe_is_valid_access,
 		.get_func_proto = xbpf_tracing_func_proto,
+		.helper_known = xbpf_helper_known,
 	},
 };

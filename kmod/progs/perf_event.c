@@ -89,6 +89,7 @@ struct xbpf_prog_type xbpf_perf_event_prog_type = {
 		.prog_type = BPF_PROG_TYPE_PERF_EVENT,
 		.is_valid_access = perf_event_is_valid_access,
 		.get_func_proto = xbpf_tracing_func_proto,
+		.helper_known = xbpf_helper_known,
 		.convert_ctx_access = perf_event_convert_ctx_access,
 	},
 };

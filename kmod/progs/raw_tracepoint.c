@@ -85,6 +85,7 @@ struct xbpf_prog_type xbpf_raw_tracepoint_prog_type = {
 		.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 		.is_valid_access = raw_tp_is_valid_access,
 		.get_func_proto = xbpf_tracing_func_proto,
+		.helper_known = xbpf_helper_known,
 	},
 	.test_run = raw_tp_test_run,
 };

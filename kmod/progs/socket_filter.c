@@ -85,17 +85,14 @@ static inline struct bpf_insn sf_jmp_imm(u8 op, u8 dst, s32 imm, s16 off)
 	return sf_insn(BPF_JMP | op | BPF_K, dst, 0, off, imm);
 }
 
-/* The load/store size code for a kernel field, whose size may vary. */
-#define SF_FIELD_SIZE(TYPE, MEMBER)					\
-	({								\
-		BUILD_BUG_ON(sizeof_field(TYPE, MEMBER) != 1 &&		\
-			     sizeof_field(TYPE, MEMBER) != 2 &&		\
-			     sizeof_field(TYPE, MEMBER) != 4 &&		\
-			     sizeof_field(TYPE, MEMBER) != 8);		\
-		sizeof_field(TYPE, MEMBER) == 8 ? BPF_DW :		\
-		sizeof_field(TYPE, MEMBER) == 4 ? BPF_W :		\
-		sizeof_field(TYPE, MEMBER) == 2 ? BPF_H : BPF_B;	\
-	})
+/* The load size code for a kernel field of 1, 2, 4 or 8 bytes. */
+static inline u8 sf_size_code(size_t bytes)
+{
+	return bytes == 8 ? BPF_DW : bytes == 4 ? BPF_W :
+	       bytes == 2 ? BPF_H : BPF_B;
+}
+
+#define SF_SIZEOF(TYPE, MEMBER)	sf_size_code(sizeof_field(TYPE, MEMBER))
 
 /*
  * Offset of a kernel field the rewrite loads with a fixed size; the size
@@ -108,11 +105,9 @@ static inline struct bpf_insn sf_jmp_imm(u8 op, u8 dst, s32 imm, s16 off)
 		offsetof(TYPE, MEMBER);					\
 	})
 
-/* The __sk_buff bytes of a field, or of the fields from M1 to M2. */
-#define SKB_CTX(M)							\
-	offsetof(struct __sk_buff, M) ... offsetofend(struct __sk_buff, M) - 1
-#define SKB_CTX_TILL(M1, M2)						\
-	offsetof(struct __sk_buff, M1) ... offsetofend(struct __sk_buff, M2) - 1
+/* Where a field of struct __sk_buff starts, and where it ends. */
+#define SKB_OFF(M)	offsetof(struct __sk_buff, M)
+#define SKB_END(M)	offsetofend(struct __sk_buff, M)
 
 static bool sf_is_valid_access(int off, int size, enum xbpf_access_type type,
 			       const struct xbpf_verifier_env *env,
@@ -120,19 +115,18 @@ static bool sf_is_valid_access(int off, int size, enum xbpf_access_type type,
 {
 	switch (off) {
 	/* what only other skb program types are given */
-	case SKB_CTX(tc_classid):
-	case SKB_CTX(data):
-	case SKB_CTX(data_meta):
-	case SKB_CTX(data_end):
-	case SKB_CTX_TILL(family, local_port):
-	case SKB_CTX(flow_keys):
-	case SKB_CTX(tstamp):
-	case SKB_CTX(wire_len):
-	case SKB_CTX(hwtstamp):
-	case offsetof(struct __sk_buff, tstamp_type):
+	case SKB_OFF(tc_classid) ... SKB_END(tc_classid) - 1:
+	case SKB_OFF(data) ... SKB_END(data) - 1:
+	case SKB_OFF(data_meta) ... SKB_END(data_meta) - 1:
+	case SKB_OFF(data_end) ... SKB_END(data_end) - 1:
+	case SKB_OFF(family) ... SKB_END(local_port) - 1:
+	case SKB_OFF(flow_keys) ... SKB_END(flow_keys) - 1:
+	case SKB_OFF(tstamp) ... SKB_END(tstamp) - 1:
+	case SKB_OFF(wire_len) ... SKB_END(wire_len) - 1:
+	case SKB_OFF(hwtstamp) ... SKB_END(hwtstamp) - 1:
+	case SKB_OFF(tstamp_type):
 	/* padding, kept for fields to come */
-	case offsetofend(struct __sk_buff, tstamp_type) ...
-	     offsetof(struct __sk_buff, hwtstamp) - 1:
+	case SKB_END(tstamp_type) ... SKB_OFF(hwtstamp) - 1:
 		return false;
 	}
 
@@ -141,10 +135,10 @@ static bool sf_is_valid_access(int off, int size, enum xbpf_access_type type,
 
 	info->reg_type = SCALAR_VALUE;
 	switch (off) {
-	case SKB_CTX_TILL(cb[0], cb[4]):
+	case SKB_OFF(cb[0]) ... SKB_END(cb[4]) - 1:
 		/* scratch space the program owns: any size, read or written */
-		return off + size <= offsetofend(struct __sk_buff, cb[4]);
-	case SKB_CTX(sk):
+		return off + size <= SKB_END(cb[4]);
+	case SKB_OFF(sk) ... SKB_END(sk) - 1:
 		if (type == XBPF_WRITE || size != sizeof(__u64))
 			return false;
 		info->reg_type = PTR_TO_SOCK_COMMON | PTR_MAYBE_NULL;
@@ -166,13 +160,13 @@ static struct bpf_insn *sf_load_shinfo(const struct bpf_insn *si,
 				       struct bpf_insn *insn)
 {
 #ifdef NET_SKBUFF_DATA_USES_OFFSET
-	*insn++ = sf_ldx(SF_FIELD_SIZE(struct sk_buff, end), SF_REG_AX,
+	*insn++ = sf_ldx(SF_SIZEOF(struct sk_buff, end), SF_REG_AX,
 			 si->src_reg, offsetof(struct sk_buff, end));
-	*insn++ = sf_ldx(SF_FIELD_SIZE(struct sk_buff, head), si->dst_reg,
+	*insn++ = sf_ldx(SF_SIZEOF(struct sk_buff, head), si->dst_reg,
 			 si->src_reg, offsetof(struct sk_buff, head));
 	*insn++ = sf_alu64_reg(BPF_ADD, si->dst_reg, SF_REG_AX);
 #else
-	*insn++ = sf_ldx(SF_FIELD_SIZE(struct sk_buff, end), si->dst_reg,
+	*insn++ = sf_ldx(SF_SIZEOF(struct sk_buff, end), si->dst_reg,
 			 si->src_reg, offsetof(struct sk_buff, end));
 #endif
 	return insn;
@@ -192,12 +186,12 @@ static u32 sf_convert_ctx_access(enum xbpf_access_type type,
 	int off;
 
 	switch (si->off) {
-	case offsetof(struct __sk_buff, len):
+	case SKB_OFF(len):
 		*insn++ = sf_ldx(BPF_W, dst, src,
 				 SF_TARGET_OFF(struct sk_buff, len, 4,
 					       target_size));
 		break;
-	case offsetof(struct __sk_buff, pkt_type):
+	case SKB_OFF(pkt_type):
 		*target_size = 1;
 		*insn++ = sf_ldx(BPF_B, dst, src, PKT_TYPE_OFFSET);
 		*insn++ = sf_alu32_imm(BPF_AND, dst, PKT_TYPE_MAX);
@@ -205,22 +199,22 @@ static u32 sf_convert_ctx_access(enum xbpf_access_type type,
 		*insn++ = sf_alu32_imm(BPF_RSH, dst, 5);
 #endif
 		break;
-	case offsetof(struct __sk_buff, mark):
+	case SKB_OFF(mark):
 		*insn++ = sf_ldx(BPF_W, dst, src,
 				 SF_TARGET_OFF(struct sk_buff, mark, 4,
 					       target_size));
 		break;
-	case offsetof(struct __sk_buff, queue_mapping):
+	case SKB_OFF(queue_mapping):
 		*insn++ = sf_ldx(BPF_H, dst, src,
 				 SF_TARGET_OFF(struct sk_buff, queue_mapping, 2,
 					       target_size));
 		break;
-	case offsetof(struct __sk_buff, protocol):
+	case SKB_OFF(protocol):
 		*insn++ = sf_ldx(BPF_H, dst, src,
 				 SF_TARGET_OFF(struct sk_buff, protocol, 2,
 					       target_size));
 		break;
-	case offsetof(struct __sk_buff, vlan_present):
+	case SKB_OFF(vlan_present):
 		*target_size = 1;
 		*insn++ = sf_ldx(BPF_B, dst, src, PKT_VLAN_PRESENT_OFFSET);
 		if (PKT_VLAN_PRESENT_BIT)
@@ -229,36 +223,36 @@ static u32 sf_convert_ctx_access(enum xbpf_access_type type,
 		if (PKT_VLAN_PRESENT_BIT < 7)
 			*insn++ = sf_alu32_imm(BPF_AND, dst, 1);
 		break;
-	case offsetof(struct __sk_buff, vlan_tci):
+	case SKB_OFF(vlan_tci):
 		*insn++ = sf_ldx(BPF_H, dst, src,
 				 SF_TARGET_OFF(struct sk_buff, vlan_tci, 2,
 					       target_size));
 		break;
-	case offsetof(struct __sk_buff, vlan_proto):
+	case SKB_OFF(vlan_proto):
 		*insn++ = sf_ldx(BPF_H, dst, src,
 				 SF_TARGET_OFF(struct sk_buff, vlan_proto, 2,
 					       target_size));
 		break;
-	case offsetof(struct __sk_buff, priority):
+	case SKB_OFF(priority):
 		*insn++ = sf_ldx(BPF_W, dst, src,
 				 SF_TARGET_OFF(struct sk_buff, priority, 4,
 					       target_size));
 		break;
-	case offsetof(struct __sk_buff, ingress_ifindex):
+	case SKB_OFF(ingress_ifindex):
 		*insn++ = sf_ldx(BPF_W, dst, src,
 				 SF_TARGET_OFF(struct sk_buff, skb_iif, 4,
 					       target_size));
 		break;
-	case offsetof(struct __sk_buff, ifindex):
+	case SKB_OFF(ifindex):
 		/* a packet without a device reads ifindex 0 */
-		*insn++ = sf_ldx(SF_FIELD_SIZE(struct sk_buff, dev), dst, src,
+		*insn++ = sf_ldx(SF_SIZEOF(struct sk_buff, dev), dst, src,
 				 offsetof(struct sk_buff, dev));
 		*insn++ = sf_jmp_imm(BPF_JEQ, dst, 0, 1);
 		*insn++ = sf_ldx(BPF_W, dst, dst,
 				 SF_TARGET_OFF(struct net_device, ifindex, 4,
 					       target_size));
 		break;
-	case offsetof(struct __sk_buff, tc_index):
+	case SKB_OFF(tc_index):
 #ifdef CONFIG_NET_SCHED
 		*insn++ = sf_ldx(BPF_H, dst, src,
 				 SF_TARGET_OFF(struct sk_buff, tc_index, 2,
@@ -268,14 +262,14 @@ static u32 sf_convert_ctx_access(enum xbpf_access_type type,
 		*insn++ = sf_mov64_imm(dst, 0);
 #endif
 		break;
-	case SKB_CTX_TILL(cb[0], cb[4]):
+	case SKB_OFF(cb[0]) ... SKB_END(cb[4]) - 1:
 		/* 8-byte accesses must land on 8-byte aligned kernel memory */
 		BUILD_BUG_ON(sizeof_field(struct qdisc_skb_cb, data) <
 			     sizeof_field(struct __sk_buff, cb));
 		BUILD_BUG_ON((offsetof(struct sk_buff, cb) +
 			      offsetof(struct qdisc_skb_cb, data)) %
 			     sizeof(__u64));
-		off = si->off - offsetof(struct __sk_buff, cb[0]) +
+		off = si->off - SKB_OFF(cb[0]) +
 		      offsetof(struct sk_buff, cb) +
 		      offsetof(struct qdisc_skb_cb, data);
 		if (type == XBPF_WRITE)
@@ -283,12 +277,12 @@ static u32 sf_convert_ctx_access(enum xbpf_access_type type,
 		else
 			*insn++ = sf_ldx(BPF_SIZE(si->code), dst, src, off);
 		break;
-	case offsetof(struct __sk_buff, hash):
+	case SKB_OFF(hash):
 		*insn++ = sf_ldx(BPF_W, dst, src,
 				 SF_TARGET_OFF(struct sk_buff, hash, 4,
 					       target_size));
 		break;
-	case offsetof(struct __sk_buff, napi_id):
+	case SKB_OFF(napi_id):
 #ifdef CONFIG_NET_RX_BUSY_POLL
 		/* below MIN_NAPI_ID the field holds a sender CPU, not an id */
 		*insn++ = sf_ldx(BPF_W, dst, src,
@@ -301,17 +295,17 @@ static u32 sf_convert_ctx_access(enum xbpf_access_type type,
 		*insn++ = sf_mov64_imm(dst, 0);
 #endif
 		break;
-	case offsetof(struct __sk_buff, gso_segs):
+	case SKB_OFF(gso_segs):
 		insn = sf_load_shinfo(si, insn);
 		*insn++ = sf_ldx(BPF_H, dst, dst,
 				 SF_TARGET_OFF(struct skb_shared_info, gso_segs,
 					       2, target_size));
 		break;
-	case offsetof(struct __sk_buff, sk):
-		*insn++ = sf_ldx(SF_FIELD_SIZE(struct sk_buff, sk), dst, src,
+	case SKB_OFF(sk):
+		*insn++ = sf_ldx(SF_SIZEOF(struct sk_buff, sk), dst, src,
 				 offsetof(struct sk_buff, sk));
 		break;
-	case offsetof(struct __sk_buff, gso_size):
+	case SKB_OFF(gso_size):
 		insn = sf_load_shinfo(si, insn);
 		*insn++ = sf_ldx(BPF_H, dst, dst,
 				 SF_TARGET_OFF(struct skb_shared_info, gso_size,
@@ -445,18 +439,13 @@ static const struct {
 	u16 from;
 	u16 to;
 } sf_ctx_zero[] = {
-	{ 0, offsetof(struct __sk_buff, mark) },
-	{ offsetofend(struct __sk_buff, mark),
-	  offsetof(struct __sk_buff, priority) },
-	{ offsetofend(struct __sk_buff, ifindex),
-	  offsetof(struct __sk_buff, cb) },
-	{ offsetofend(struct __sk_buff, cb),
-	  offsetof(struct __sk_buff, tstamp) },
-	{ offsetofend(struct __sk_buff, gso_segs),
-	  offsetof(struct __sk_buff, gso_size) },
-	{ offsetofend(struct __sk_buff, gso_size),
-	  offsetof(struct __sk_buff, hwtstamp) },
-	{ offsetofend(struct __sk_buff, hwtstamp), sizeof(struct __sk_buff) },
+	{ 0, SKB_OFF(mark) },
+	{ SKB_END(mark), SKB_OFF(priority) },
+	{ SKB_END(ifindex), SKB_OFF(cb) },
+	{ SKB_END(cb), SKB_OFF(tstamp) },
+	{ SKB_END(gso_segs), SKB_OFF(gso_size) },
+	{ SKB_END(gso_size), SKB_OFF(hwtstamp) },
+	{ SKB_END(hwtstamp), sizeof(struct __sk_buff) },
 };
 
 static int sf_ctx_to_skb(struct sk_buff *skb, const struct __sk_buff *ctx)
@@ -543,8 +532,9 @@ static int sf_test_repeat(struct xbpf_prog *prog, struct sk_buff *skb,
 }
 
 /*
- * Copy out the packet (clamped to a nonzero data_size_out, which is then
- * -ENOSPC), its full size, retval and duration.
+ * Copy out the packet, clamped to a nonzero data_size_out (then -ENOSPC,
+ * which even a later fault does not turn into -EFAULT, as in Linux), and
+ * its full size, retval and duration.
  */
 static int sf_test_finish(const union bpf_attr *kattr,
 			  union bpf_attr __user *uattr, const void *data,
