@@ -33,5 +33,26 @@ bpftool map show || true
 
 kill "$pid"
 wait "$pid" 2>/dev/null || true
-say "map closed; xbpf holds nothing"
+
+say "a clang-built socket filter, loaded by unmodified libbpf through the shim, run on packets"
+out=/tmp/pktcount.out
+build/xbpf exec -- build/examples/pktcount build/examples/pktcount.bpf.o \
+	--hold 60 >"$out" 2>&1 &
+pid=$!
+while ! grep -q "global counter" "$out"; do
+	kill -0 "$pid" 2>/dev/null || { cat "$out"; exit 1; }
+	sleep 0.2
+done
+cat "$out"
+
+say "unmodified bpftool sees the program xbpf verified, and its maps"
+build/xbpf exec -- bpftool prog show
+id=$(build/xbpf exec -- bpftool prog show | sed -n 's/^\([0-9][0-9]*\):.*/\1/p' | head -n 1)
+build/xbpf exec -- bpftool prog dump xlated id "$id"
+build/xbpf exec -- bpftool map show
+build/xbpf status
+
+kill "$pid"
+wait "$pid" 2>/dev/null || true
+say "all closed; xbpf holds nothing"
 build/xbpf status
