@@ -37,9 +37,16 @@ struct xbpf_prog_type {
 /* The program type for prog_type, or NULL if xbpf has none. */
 const struct xbpf_prog_type *xbpf_prog_type_get(u32 prog_type);
 int xbpf_progs_init(void);
+/* Seed the helpers' per-CPU state (helpers/base.c). */
+void xbpf_helpers_init(void);
 
 /* Helpers every program type offers (helpers/base.c), or NULL. */
 const struct xbpf_func_proto *xbpf_base_func_proto(u32 func_id);
+/*
+ * The probe_read family (helpers/probe.c); compat adds the old
+ * bpf_probe_read[_str], which only tracing programs have.
+ */
+const struct xbpf_func_proto *xbpf_probe_func_proto(u32 func_id, bool compat);
 
 struct xbpf_prog_stats {
 	u64 cnt;

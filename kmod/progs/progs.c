@@ -26,8 +26,6 @@ const struct xbpf_prog_type *xbpf_prog_type_get(u32 prog_type)
 						  ARRAY_SIZE(xbpf_prog_types))];
 }
 
-void xbpf_helpers_init(void);
-
 int xbpf_progs_init(void)
 {
 	struct xbpf_prog_type *pt;

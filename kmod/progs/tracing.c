@@ -13,7 +13,8 @@ const struct xbpf_func_proto *xbpf_tracing_func_proto(u32 func_id,
 {
 	if (socket_only_helper(func_id))
 		return NULL;
-	return xbpf_base_func_proto(func_id);
+	return xbpf_base_func_proto(func_id) ?:
+	       xbpf_probe_func_proto(func_id, true);
 }
 
 bool xbpf_helper_known(u32 func_id)

@@ -634,6 +634,12 @@ static void lsh64(struct xbpf_reg_state *dst, const struct xbpf_reg_state *src)
 	bounds_from_tnum(dst);
 }
 
+/*
+ * The 32-bit shifts take their amount from the 32-bit range, while the
+ * range check looked at the 64-bit one: where the two disagree (a path
+ * that cannot run) the amount may reach 32, and is taken modulo 32 as
+ * tnum.c explains.
+ */
 static void rsh32(struct xbpf_reg_state *dst, const struct xbpf_reg_state *src)
 {
 	struct xbpf_tnum low = tnum_subreg(dst->var_off);
@@ -641,8 +647,8 @@ static void rsh32(struct xbpf_reg_state *dst, const struct xbpf_reg_state *src)
 	dst->s32_min_value = S32_MIN;
 	dst->s32_max_value = S32_MAX;
 	dst->var_off = tnum_rshift(low, src->u32_min_value);
-	dst->u32_min_value >>= src->u32_max_value;
-	dst->u32_max_value >>= src->u32_min_value;
+	dst->u32_min_value >>= src->u32_max_value & 31;
+	dst->u32_max_value >>= src->u32_min_value & 31;
 	xbpf_mark_reg64_unbounded(dst);
 	bounds_from_tnum32(dst);
 }
@@ -663,8 +669,8 @@ static void arsh32(struct xbpf_reg_state *dst, const struct xbpf_reg_state *src)
 {
 	u32 sh = src->u32_min_value;
 
-	dst->s32_min_value >>= sh;
-	dst->s32_max_value >>= sh;
+	dst->s32_min_value >>= sh & 31;
+	dst->s32_max_value >>= sh & 31;
 	dst->var_off = tnum_arshift(tnum_subreg(dst->var_off), sh, 32);
 	dst->u32_min_value = 0;
 	dst->u32_max_value = U32_MAX;
@@ -763,12 +769,18 @@ int xbpf_scalar_alu(struct xbpf_reg_state *dst, struct xbpf_reg_state src,
 			xbpf_mark_reg_unknown(dst, bpf_capable);
 			break;
 		}
-		if (op == BPF_LSH)
-			alu32 ? lsh32(dst, &src) : lsh64(dst, &src);
+		if (op == BPF_LSH && alu32)
+			lsh32(dst, &src);
+		else if (op == BPF_LSH)
+			lsh64(dst, &src);
+		else if (op == BPF_RSH && alu32)
+			rsh32(dst, &src);
 		else if (op == BPF_RSH)
-			alu32 ? rsh32(dst, &src) : rsh64(dst, &src);
+			rsh64(dst, &src);
+		else if (alu32)
+			arsh32(dst, &src);
 		else
-			alu32 ? arsh32(dst, &src) : arsh64(dst, &src);
+			arsh64(dst, &src);
 		break;
 	default:
 		xbpf_mark_reg_unknown(dst, bpf_capable);
@@ -1041,6 +1053,8 @@ void xbpf_reg_set_min_max(struct xbpf_reg_state *true_reg,
 {
 	struct xbpf_tnum t64 = true_reg->var_off, f64 = false_reg->var_off;
 	struct xbpf_tnum t32 = tnum_subreg(t64), f32 = tnum_subreg(f64);
+	/* the side on which the register equals val */
+	struct xbpf_reg_state *eq = op == BPF_JEQ ? true_reg : false_reg;
 
 	/* Comparing a pointer with a constant says nothing of its offset. */
 	if (false_reg->type != SCALAR_VALUE)
@@ -1048,19 +1062,17 @@ void xbpf_reg_set_min_max(struct xbpf_reg_state *true_reg,
 
 	switch (op) {
 	case BPF_JEQ:
-	case BPF_JNE: {
+	case BPF_JNE:
 		/* the id stays: a copy of the register is equally known */
-		struct xbpf_reg_state *eq = op == BPF_JEQ ? true_reg : false_reg;
-
-		if (is_jmp32) {
+		if (is_jmp32)
 			xbpf_mark_reg32_known(eq, val32);
-			*(op == BPF_JEQ ? &t32 : &f32) = tnum_subreg(eq->var_off);
-		} else {
+		else
 			set_known(eq, val);
-			*(op == BPF_JEQ ? &t64 : &f64) = eq->var_off;
-		}
+		t64 = true_reg->var_off;
+		f64 = false_reg->var_off;
+		t32 = tnum_subreg(t64);
+		f32 = tnum_subreg(f64);
 		break;
-	}
 	case BPF_JSET:
 		/*
 		 * A dead path could make the narrowed tnum contradict the

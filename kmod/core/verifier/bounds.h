@@ -51,10 +51,11 @@ bool xbpf_reg_bounds_sane(const struct xbpf_reg_state *reg);
  * dst = dst <op> src for two scalars, op a BPF_ALU/BPF_ALU64 operation
  * code (BPF_OP(insn->code): ADD, SUB, MUL, DIV, MOD, OR, AND, LSH, RSH,
  * ARSH, XOR; MOV/NEG/END are not handled here). alu32 selects 32-bit
- * semantics (result zero-extended). src_known tells whether the source
- * is a known constant (BPF_K, or a constant register). Where Linux gives up
- * and marks dst unknown (e.g. shifts by an unknown or too-large amount,
- * DIV/MOD), so does this. Returns 0.
+ * semantics (result zero-extended). For BPF_K the caller passes the imm
+ * as a known register; whether src counts as a constant is read from
+ * src.var_off (its low half for alu32). Where Linux gives up and marks dst
+ * unknown (e.g. shifts by an unknown or too-large amount, DIV/MOD), so
+ * does this. Returns 0.
  */
 int xbpf_scalar_alu(struct xbpf_reg_state *dst, struct xbpf_reg_state src,
 		    u8 op, bool alu32, bool bpf_capable);

@@ -26,13 +26,22 @@ struct xbpf_tnum tnum_range(u64 min, u64 max)
 	return XBPF_TNUM(min & ~low, low);
 }
 
+/*
+ * Shift amounts are taken modulo the width, as the machine's shift
+ * instructions take them. Only registers whose 32- and 64-bit bounds
+ * disagree, on paths that cannot run, bring larger ones; Linux then
+ * shifts with the hardware's rule, so must we, and without undefined
+ * behaviour.
+ */
 struct xbpf_tnum tnum_lshift(struct xbpf_tnum a, u8 shift)
 {
+	shift &= 63;
 	return XBPF_TNUM(a.value << shift, a.mask << shift);
 }
 
 struct xbpf_tnum tnum_rshift(struct xbpf_tnum a, u8 shift)
 {
+	shift &= 63;
 	return XBPF_TNUM(a.value >> shift, a.mask >> shift);
 }
 
@@ -42,9 +51,12 @@ struct xbpf_tnum tnum_rshift(struct xbpf_tnum a, u8 shift)
  */
 struct xbpf_tnum tnum_arshift(struct xbpf_tnum a, u8 min_shift, u8 insn_bitness)
 {
-	if (insn_bitness == 32)
+	if (insn_bitness == 32) {
+		min_shift &= 31;
 		return XBPF_TNUM((u32)((s32)a.value >> min_shift),
 				 (u32)((s32)a.mask >> min_shift));
+	}
+	min_shift &= 63;
 	return XBPF_TNUM((u64)((s64)a.value >> min_shift),
 			 (u64)((s64)a.mask >> min_shift));
 }

@@ -5,9 +5,10 @@
  * concrete value it holds on this run. ALU ops and conditional jumps
  * update both (a jump follows the direction the concrete value takes, as
  * the run would), and after every step each state must admit its value:
- * soundness. Jumps called decided must go the way the value goes. The
- * tnum operations are checked the same way on members drawn from the
- * input.
+ * soundness. Each ALU op and jump is also tried on the edges of its
+ * operands' states (any member could be the run's value), and jumps
+ * called decided must go the way every such value goes. The tnum
+ * operations are checked the same way on members drawn from the input.
  *
  * Built by `make -C selftests/core/verifier fuzz` (clang), run by
  * `make ... fuzz-run`.
@@ -46,6 +47,7 @@ static u64 take64(struct input *in)
 static u64 take_value(struct input *in)
 {
 	u8 how = take8(in);
+	u64 v;
 
 	switch (how & 7) {
 	case 0:
@@ -53,7 +55,9 @@ static u64 take_value(struct input *in)
 	case 1:
 		return take8(in);
 	case 2:
-		return (u64)1 << (take8(in) % 64);
+		/* a power of two, or next to one */
+		v = (u64)1 << (take8(in) % 64);
+		return v + (s8)take8(in) % 3;
 	case 3:
 		return (u32)take64(in);
 	case 4:
@@ -69,14 +73,44 @@ struct vreg {
 };
 
 static void __attribute__((noreturn))
-fail(const char *what, const struct vreg *r)
+fail(const char *what, const struct xbpf_reg_state *st, u64 val)
 {
 	char buf[256];
 
-	reg_str(buf, sizeof(buf), &r->st);
+	reg_str(buf, sizeof(buf), st);
 	fprintf(stderr, "unsound after %s: value 0x%llx, state %s\n", what,
-		(unsigned long long)r->val, buf);
+		(unsigned long long)val, buf);
 	abort();
+}
+
+#define MAX_WITNESSES	10
+
+/*
+ * Values the state admits, to try besides the one this run holds: its
+ * edges, where a wrong bound shows first.
+ */
+static int witnesses(const struct xbpf_reg_state *st, u64 val, u64 *w)
+{
+	u64 hi = val & ~(u64)U32_MAX;
+	const u64 cand[MAX_WITNESSES] = {
+		val,
+		st->umin_value, st->umax_value, st->umax_value - 1,
+		(u64)st->smin_value, (u64)st->smax_value,
+		st->var_off.value | st->var_off.mask,
+		hi | st->u32_max_value, hi | (st->u32_max_value - 1),
+		hi | (u32)st->s32_min_value,
+	};
+	int i, j, n = 0;
+
+	for (i = 0; i < MAX_WITNESSES; i++) {
+		if (!reg_has(st, cand[i]))
+			continue;
+		for (j = 0; j < n && w[j] != cand[i]; j++)
+			;
+		if (j == n)
+			w[n++] = cand[i];
+	}
+	return n;
 }
 
 /*
@@ -126,8 +160,10 @@ static void check_tnums(struct input *in)
 
 static void init_reg(struct input *in, struct vreg *r)
 {
-	struct rng rng = { { take64(in) | 1, take64(in) } };
+	struct rng rng;
 
+	rng.s[0] = take64(in) | 1;
+	rng.s[1] = take64(in);
 	r->val = take_value(in);
 	switch (take8(in) % 4) {
 	case 0:
@@ -142,55 +178,68 @@ static void init_reg(struct input *in, struct vreg *r)
 	}
 }
 
+/* Which register, or a constant: the operand bits of an op's byte. */
+static struct vreg *pick_src(struct input *in, struct vreg *regs,
+			     const struct vreg *dst, u8 sel, struct vreg *k)
+{
+	if (!(sel & 0x80))
+		return &regs[((sel >> 2) & 3) % 3];
+	/* near dst's value, for bounds that are tight around it */
+	k->val = sel & 0x40 ? dst->val + (s8)take8(in) : take_value(in);
+	k->st = reg_const(k->val);
+	return k;
+}
+
 static void do_alu(struct input *in, struct vreg *regs)
 {
 	u8 b = take8(in), sel = take8(in);
 	u8 op = alu_ops[b % ARRAY_SIZE(alu_ops)];
 	bool alu32 = b & 0x80;
-	struct vreg *dst = &regs[sel % 3];
-	struct vreg src;
+	struct vreg *dst = &regs[(sel & 3) % 3], k;
+	struct vreg *src = pick_src(in, regs, dst, sel, &k);
+	u64 wd[MAX_WITNESSES], ws[MAX_WITNESSES];
+	int nd = witnesses(&dst->st, dst->val, wd);
+	int ns = witnesses(&src->st, src->val, ws);
+	int i, j;
 
-	if (sel & 0x80) {
-		src.val = take_value(in);
-		src.st = reg_const(src.val);
-	} else {
-		src = regs[(sel >> 2) % 3];
+	xbpf_scalar_alu(&dst->st, src->st, op, alu32, b & 0x40);
+	for (i = 0; i < nd; i++) {
+		/* one register as both operands has one value */
+		for (j = src == dst ? i : 0; j < (src == dst ? i + 1 : ns); j++) {
+			u64 x = wd[i], y = src == dst ? x : ws[j];
+
+			if (!reg_has(&dst->st, alu_run(op, alu32, x, y)))
+				fail("alu", &dst->st, alu_run(op, alu32, x, y));
+		}
 	}
-	xbpf_scalar_alu(&dst->st, src.st, op, alu32, sel & 0x40);
-	dst->val = alu_run(op, alu32, dst->val, src.val);
+	dst->val = alu_run(op, alu32, dst->val, src->val);
 }
 
-/* How the verifier treats `if dst op src`, scalar against scalar. */
+/*
+ * `if dst op src`, scalar against scalar, as the verifier handles it: a
+ * constant side refines the other, two non-constants only for JEQ/JNE.
+ */
 static void do_jmp(struct input *in, struct vreg *regs)
 {
 	u8 b = take8(in), sel = take8(in);
 	u8 op = jmp_ops[b % ARRAY_SIZE(jmp_ops)];
 	bool jmp32 = b & 0x80;
-	struct vreg *dst = &regs[sel % 3], *src = NULL, k;
-	struct xbpf_reg_state t, f, ts, fs;
+	struct vreg *dst = &regs[(sel & 3) % 3], k;
+	struct vreg *src = pick_src(in, regs, dst, sel, &k);
+	struct xbpf_reg_state t = dst->st, f = dst->st;
+	struct xbpf_reg_state ts = src->st, fs = src->st;
+	u64 wd[MAX_WITNESSES], ws[MAX_WITNESSES];
+	int nd = witnesses(&dst->st, dst->val, wd);
+	int ns = witnesses(&src->st, src->val, ws);
+	int pred = -1, i, j;
 	bool holds;
-	int pred;
 
-	if (sel & 0x80) {
-		k.val = take_value(in);
-		k.st = reg_const(k.val);
-		src = &k;
-	} else {
-		src = &regs[(sel >> 2) % 3];
-	}
-	holds = jmp_concrete(op, jmp32, dst->val, src->val);
-	t = dst->st;
-	f = dst->st;
-	ts = src->st;
-	fs = src->st;
 	if (jmp32 ? tnum_subreg_is_const(src->st.var_off) :
 		    tnum_is_const(src->st.var_off)) {
 		u64 c = jmp32 ? tnum_subreg(src->st.var_off).value :
 				src->st.var_off.value;
 
 		pred = xbpf_is_branch_taken(&dst->st, c, op, jmp32);
-		if (pred >= 0 && pred != holds)
-			fail("is_branch_taken", dst);
 		xbpf_reg_set_min_max(&t, &f, c, (u32)c, op, jmp32);
 	} else if (jmp32 ? tnum_subreg_is_const(dst->st.var_off) :
 			   tnum_is_const(dst->st.var_off)) {
@@ -201,18 +250,24 @@ static void do_jmp(struct input *in, struct vreg *regs)
 	} else if (!jmp32 && (op == BPF_JEQ || op == BPF_JNE)) {
 		xbpf_reg_combine_min_max(&ts, &t, &fs, &f, op);
 	}
-	if (src == &k) {
-		dst->st = holds ? t : f;
-	} else if (src == dst) {
-		/* one register, refined once as dst and once as src */
-		dst->st = holds ? t : f;
-		if (!reg_has(&dst->st, dst->val))
-			fail("jump, dst side", dst);
-		dst->st = holds ? ts : fs;
-	} else {
-		dst->st = holds ? t : f;
-		src->st = holds ? ts : fs;
+	for (i = 0; i < nd; i++) {
+		for (j = src == dst ? i : 0; j < (src == dst ? i + 1 : ns); j++) {
+			u64 x = wd[i], y = src == dst ? x : ws[j];
+
+			holds = jmp_concrete(op, jmp32, x, y);
+			if (pred >= 0 && pred != holds)
+				fail("is_branch_taken", &dst->st, x);
+			if (!reg_has(holds ? &t : &f, x))
+				fail("jump, dst side", holds ? &t : &f, x);
+			if (!reg_has(holds ? &ts : &fs, y))
+				fail("jump, src side", holds ? &ts : &fs, y);
+		}
 	}
+	holds = jmp_concrete(op, jmp32, dst->val, src->val);
+	/* one register compared with itself: the dst side was checked */
+	if (src != &k && src != dst)
+		src->st = holds ? ts : fs;
+	dst->st = holds ? t : f;
 }
 
 static void check(const struct vreg *regs, const char *what)
@@ -222,7 +277,7 @@ static void check(const struct vreg *regs, const char *what)
 	for (i = 0; i < 3; i++)
 		if (!reg_has(&regs[i].st, regs[i].val) ||
 		    !xbpf_reg_bounds_sane(&regs[i].st))
-			fail(what, &regs[i]);
+			fail(what, &regs[i].st, regs[i].val);
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
@@ -234,7 +289,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	for (i = 0; i < 3; i++)
 		init_reg(&in, &regs[i]);
 	check(regs, "setup");
-	while (in.size && steps++ < 64) {
+	while (in.size && steps++ < 32) {
 		u8 what = take8(&in);
 		struct vreg *r = &regs[what % 3];
 

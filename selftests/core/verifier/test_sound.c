@@ -17,7 +17,7 @@ static struct xbpf_tnum rand_tnum(struct rng *r, u64 x)
 	return XBPF_TNUM(x & ~m, m);
 }
 
-/* name the first failure only: one line per property either way */
+/* one line per property, however many of its cases fail */
 static void report(const char *what, unsigned long bad, unsigned long total)
 {
 	test_result(!bad, "%s: %lu of %lu unsound", what, bad, total);

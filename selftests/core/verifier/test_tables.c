@@ -80,10 +80,14 @@ static const struct tnum_case {
 	{ T_LSH, T(0x3, 0x4), T(4, 0), T(0x30, 0x40) },
 	{ T_LSH, T(1, 0), T(63, 0), T(0x8000000000000000ULL, 0) },
 	{ T_LSH, T(0, ~0ULL), T(8, 0), T(0, ~0xffULL) },
+	/* amounts past the width wrap, as the machine's shifts do */
+	{ T_LSH, T(1, 0), T(65, 0), T(2, 0) },
 	{ T_RSH, T(0xf0, 0x0f), T(4, 0), T(0xf, 0) },
+	{ T_RSH, T(0x100, 0), T(72, 0), T(1, 0) },
 	{ T_RSH, T(0, ~0ULL), T(60, 0), T(0, 0xf) },
 	{ T_ARSH32, T(0x80000000, 0x0f), T(4, 0), T(0xf8000000, 0) },
 	{ T_ARSH32, T(0, 0x80000000), T(1, 0), T(0, 0xc0000000) },
+	{ T_ARSH32, T(0x80000000, 0), T(33, 0), T(0xc0000000, 0) },
 	/* only the low 32 bits take part */
 	{ T_ARSH32, T(0xffffffff00000010ULL, 0), T(4, 0), T(1, 0) },
 	{ T_ARSH64, T(0x8000000000000000ULL, 0), T(4, 0),

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The x86-64 JIT's interface: xbpf_jit_emit() turns a program ready for the
+ * interpreter into native code with the same semantics. Where the code goes,
+ * and how it becomes executable, is the caller's business: the emitted
+ * bytes are position-independent (every displacement in them is internal to
+ * the image, every outside address absolute), so they can be written
+ * through one mapping and run through another, or copied after emission.
+ */
+#ifndef XBPF_CORE_JIT_H
+#define XBPF_CORE_JIT_H
+
+#include "interp.h"
+
+/*
+ * Options. RETPOLINE makes every indirect call and jump (helpers, hooks,
+ * tail calls) go through a retpoline the image carries, since the kernel's
+ * own thunks are out of reach of a rel32 from vmalloc space; without it they
+ * are plain "call *%rax" and "jmp *%rax". BLIND keeps the program's
+ * immediates out of the executable bytes (each is emitted XORed with a
+ * random value and XORed back at run time), against JIT spraying.
+ */
+#define XBPF_JIT_RETPOLINE	0x1
+#define XBPF_JIT_BLIND		0x2
+
+struct xbpf_jit_opts {
+	u32 flags;		/* XBPF_JIT_* */
+	u32 blind_seed;		/* the randomness of BLIND: any value */
+};
+
+/*
+ * A JITed program as tail calls see it. ops->tail_call of the program that
+ * makes the call hands back a pointer to the interp member; the code then
+ * jumps to tail_entry: the address, in the executable mapping, of the
+ * target's image plus its struct xbpf_jit_layout's tail_entry. 0 means the
+ * target has no image: such a call counts, and falls through.
+ */
+struct xbpf_jit_prog {
+	struct xbpf_interp_prog interp;
+	unsigned long tail_entry;
+};
+
+struct xbpf_jit_layout {
+	u32 len;		/* bytes of code; int3 fills the rest */
+	u32 tail_entry;		/* offset of the tail call entry */
+	u32 passes;		/* passes it took to settle jump sizes */
+};
+
+/* The image's entry point, at offset 0, for a C caller. */
+typedef u64 (*xbpf_jit_func)(const void *ctx);
+
+/*
+ * Emit the len instructions of prog. Every function of the program (main
+ * and subprograms alike) gets stack_depth bytes of stack below R10, so it
+ * must cover the deepest one; at most XBPF_STACK_SIZE. prog's helpers, ops
+ * and cookie are read now and built into the code.
+ *
+ * With buf NULL nothing is written and the length is only measured. Else
+ * the code is written to buf and int3 fills it up to size. Returns the
+ * code's length, the same both ways, or -EINVAL for a malformed program,
+ * -ENOTSUPP for an opcode of insn.def the JIT cannot translate, -EFBIG if
+ * the code does not fit size, -ENOMEM. layout may be NULL.
+ *
+ * Process context: allocates, and may reschedule between passes.
+ */
+int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
+		  u32 stack_depth, const struct xbpf_jit_opts *opts,
+		  u8 *buf, u32 size, struct xbpf_jit_layout *layout);
+
+#endif /* XBPF_CORE_JIT_H */

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The driver of the JIT's host tests: results, the host half of env.h,
+ * images mapped twice like the module maps them, and the differential
+ * runner.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "jit_test.h"
+
+static unsigned int nr_tests, nr_passed, nr_failed, nr_skipped;
+
+static void vresult(const char *status, const char *directive,
+		    const char *fmt, va_list ap)
+{
+	printf("%s %u - ", status, ++nr_tests);
+	vprintf(fmt, ap);
+	printf("%s\n", directive);
+	fflush(stdout);
+}
+
+void test_result(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vresult(ok ? "ok" : "not ok", "", fmt, ap);
+	va_end(ap);
+	if (ok)
+		nr_passed++;
+	else
+		nr_failed++;
+}
+
+void test_skip(const char *why, const char *fmt, ...)
+{
+	char directive[256];
+	va_list ap;
+
+	snprintf(directive, sizeof(directive), " # SKIP %s", why);
+	va_start(ap, fmt);
+	vresult("ok", directive, fmt, ap);
+	va_end(ap);
+	nr_skipped++;
+}
+
+void test_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+const char *opcode_label(u8 code)
+{
+	static const char *const labels[256] = {
+#define XBPF_INSN(code, label, form, scope) [code] = #label,
+#include "insn.def"
+	};
+
+	return labels[code];
+}
+
+/* The host half of env.h. */
+
+#define STEP_BUDGET	1000000
+
+const char *host_bug;
+bool host_budget_hit;
+bool jit_hit_code[256];
+bool jit_hit_atomic[2][256];
+static bool run_hit_code[256];
+static bool run_hit_atomic[2][256];
+static unsigned long steps;
+
+bool xbpf_host_step(const struct bpf_insn *insn)
+{
+	run_hit_code[insn->code] = true;
+	if (BPF_CLASS(insn->code) == BPF_STX &&
+	    BPF_MODE(insn->code) == BPF_ATOMIC)
+		run_hit_atomic[BPF_SIZE(insn->code) == BPF_DW][(u8)insn->imm] =
+			true;
+	if (++steps > STEP_BUDGET) {
+		host_budget_hit = true;
+		return false;
+	}
+	return true;
+}
+
+void xbpf_host_bug(const char *what, const struct bpf_insn *insn)
+{
+	host_bug = what;
+}
+
+/* Plain and retpoline calls, each with and without blinding. */
+const struct xbpf_jit_opts flavours[NR_FLAVOURS] = {
+	{ 0 },
+	{ XBPF_JIT_RETPOLINE },
+	{ XBPF_JIT_BLIND, 0x12345678 },
+	{ XBPF_JIT_RETPOLINE | XBPF_JIT_BLIND, 0xdeadbeef },
+};
+
+const char *flavour_name(const struct xbpf_jit_opts *opts)
+{
+	static const char *const names[] = {
+		"plain", "retpoline", "blinded", "retpoline+blinded",
+	};
+
+	return names[opts->flags & 3];
+}
+
+/*
+ * Images live in slots of one memfd mapped twice, writable and executable,
+ * reused: mapping for every image would be most of the tests' time.
+ * Bigger images get mappings of their own.
+ */
+#define SLOT_SIZE	(64 << 10)
+#define NR_SLOTS	16
+
+static u8 *pool_rw, *pool_rx;
+static bool slot_used[NR_SLOTS];
+
+static void map_twice(size_t size, u8 **rw, u8 **rx)
+{
+	int fd = memfd_create("xbpf-jit", MFD_CLOEXEC);
+
+	if (fd < 0 || ftruncate(fd, size))
+		abort();
+	*rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	*rx = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	close(fd);
+	if (*rw == MAP_FAILED || *rx == MAP_FAILED)
+		abort();
+}
+
+static void image_map(struct image *im, size_t size)
+{
+	unsigned int i;
+
+	if (!pool_rw)
+		map_twice((size_t)SLOT_SIZE * NR_SLOTS, &pool_rw, &pool_rx);
+	for (i = 0; size <= SLOT_SIZE && i < NR_SLOTS; i++) {
+		if (!slot_used[i]) {
+			slot_used[i] = true;
+			im->rw = pool_rw + (size_t)i * SLOT_SIZE;
+			im->rx = pool_rx + (size_t)i * SLOT_SIZE;
+			im->size = SLOT_SIZE;
+			return;
+		}
+	}
+	im->size = round_up(size, 4096);
+	map_twice(im->size, &im->rw, &im->rx);
+}
+
+int image_jit(struct image *im, const struct xbpf_interp_prog *prog, u32 len,
+	      u32 stack_depth, const struct xbpf_jit_opts *opts)
+{
+	struct xbpf_jit_layout again;
+	int n, m;
+
+	memset(im, 0, sizeof(*im));
+	n = xbpf_jit_emit(prog, len, stack_depth, opts, NULL, 0, &im->layout);
+	if (n < 0)
+		return n;
+	/* at least a byte of int3 after the code, to check it */
+	image_map(im, (size_t)n + 1);
+	m = xbpf_jit_emit(prog, len, stack_depth, opts, im->rw, im->size,
+			  &again);
+	if (m != n || memcmp(&again, &im->layout, sizeof(again)) ||
+	    im->rw[n] != 0xcc || im->rw[im->size - 1] != 0xcc) {
+		test_diag("sizing said %d bytes, emission %d", n, m);
+		image_free(im);
+		return m < 0 ? m : -EFAULT;
+	}
+	im->jp.interp = *prog;
+	im->jp.tail_entry = (unsigned long)im->rx + im->layout.tail_entry;
+	return n;
+}
+
+void image_free(struct image *im)
+{
+	size_t slot = (size_t)(im->rw - pool_rw) / SLOT_SIZE;
+
+	if (!im->rw)
+		return;
+	if (im->rw >= pool_rw && slot < NR_SLOTS) {
+		slot_used[slot] = false;
+	} else {
+		munmap(im->rw, im->size);
+		munmap(im->rx, im->size);
+	}
+	memset(im, 0, sizeof(*im));
+}
+
+u64 image_run(const struct image *im, const void *ctx)
+{
+	return ((xbpf_jit_func)(unsigned long)im->rx)(ctx);
+}
+
+#define MAX_EXTENT	8192
+
+u32 prog_extent(const struct bpf_insn *insns)
+{
+	static bool seen[MAX_EXTENT];
+	static u32 todo[MAX_EXTENT * 2];
+	const struct bpf_insn *insn;
+	u32 n = 0, end = 0, i;
+
+	memset(seen, 0, sizeof(seen));
+	todo[n++] = 0;
+	while (n) {
+		i = todo[--n];
+		if (i >= MAX_EXTENT || seen[i])
+			continue;
+		seen[i] = true;
+		insn = &insns[i];
+		end = max(end, i + 1);
+		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+			end = max(end, i + 2);
+			todo[n++] = i + 2;
+			continue;
+		}
+		if (BPF_CLASS(insn->code) != BPF_JMP &&
+		    BPF_CLASS(insn->code) != BPF_JMP32) {
+			todo[n++] = i + 1;
+			continue;
+		}
+		switch (BPF_OP(insn->code)) {
+		case BPF_EXIT:
+			break;
+		case BPF_CALL:
+			if (insn->src_reg == BPF_PSEUDO_CALL)
+				todo[n++] = i + 1 + insn->imm;
+			todo[n++] = i + 1;
+			break;
+		case BPF_JA:
+			todo[n++] = i + 1 + (BPF_CLASS(insn->code) == BPF_JMP32 ?
+					     insn->imm : insn->off);
+			break;
+		default:
+			todo[n++] = i + 1 + insn->off;
+			todo[n++] = i + 1;
+			break;
+		}
+	}
+	return end;
+}
+
+/*
+ * Tail call targets, JITed on first use in the flavour of the running
+ * image. The wrapped hooks get the original program as cookie.
+ */
+#define MAX_TARGETS	8
+
+static const struct xbpf_jit_opts *cur_opts;
+static struct image targets[MAX_TARGETS];
+static const struct xbpf_interp_prog *target_of[MAX_TARGETS];
+static unsigned int nr_targets;
+static bool target_failed;
+static const struct xbpf_interp_ops wrap_ops;
+
+static const struct xbpf_jit_prog *jit_target(const struct xbpf_interp_prog *t)
+{
+	static const struct xbpf_jit_prog no_image;
+	struct xbpf_interp_prog wrapped = {
+		.insns = t->insns,
+		.helpers = t->helpers,
+		.ops = &wrap_ops,
+		.cookie = (void *)t,
+	};
+	unsigned int i;
+
+	for (i = 0; i < nr_targets; i++)
+		if (target_of[i] == t)
+			return &targets[i].jp;
+	if (nr_targets == MAX_TARGETS ||
+	    image_jit(&targets[nr_targets], &wrapped, prog_extent(t->insns),
+		      XBPF_STACK_SIZE, cur_opts) < 0) {
+		target_failed = true;
+		return &no_image;
+	}
+	target_of[nr_targets] = t;
+	return &targets[nr_targets++].jp;
+}
+
+static void free_targets(void)
+{
+	while (nr_targets)
+		image_free(&targets[--nr_targets]);
+}
+
+/*
+ * Hooks may change any caller-saved register, and the code must cope: make
+ * them change all of them.
+ */
+static void clobber_caller_saved(void)
+{
+	asm volatile("mov $0xbad0, %%eax\n\t"
+		     "mov %%rax, %%rcx\n\t"
+		     "mov %%rax, %%rdx\n\t"
+		     "mov %%rax, %%rsi\n\t"
+		     "mov %%rax, %%rdi\n\t"
+		     "mov %%rax, %%r8\n\t"
+		     "mov %%rax, %%r9\n\t"
+		     "mov %%rax, %%r10\n\t"
+		     "mov %%rax, %%r11"
+		     ::: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
+		     "r11", "memory");
+}
+
+static int wrap_tail_call(void *cookie, u64 map, u32 index,
+			  const struct xbpf_interp_prog **target)
+{
+	const struct xbpf_interp_prog *orig = cookie, *t;
+	int err;
+
+	clobber_caller_saved();
+	err = orig->ops->tail_call(orig->cookie, map, index, &t);
+	if (err)
+		return err;
+	*target = t ? &jit_target(t)->interp : NULL;
+	return 0;
+}
+
+static int wrap_ld_abs(void *cookie, u64 ctx, s32 off, void *to, u32 size)
+{
+	const struct xbpf_interp_prog *orig = cookie;
+
+	clobber_caller_saved();
+	return orig->ops->ld_abs(orig->cookie, ctx, off, to, size);
+}
+
+static int wrap_probe_read(void *cookie, void *to, u64 from, u32 size)
+{
+	const struct xbpf_interp_prog *orig = cookie;
+
+	clobber_caller_saved();
+	return orig->ops->probe_read(orig->cookie, to, from, size);
+}
+
+static const struct xbpf_interp_ops wrap_ops = {
+	.tail_call = wrap_tail_call,
+	.ld_abs = wrap_ld_abs,
+	.probe_read = wrap_probe_read,
+};
+
+u64 run_interp(const struct xbpf_interp_prog *prog, void *ctx)
+{
+	static struct xbpf_interp_scratch scratch;
+
+	host_bug = NULL;
+	host_budget_hit = false;
+	steps = 0;
+	memset(run_hit_code, 0, sizeof(run_hit_code));
+	memset(run_hit_atomic, 0, sizeof(run_hit_atomic));
+	return xbpf_interp_run(prog, ctx, &scratch);
+}
+
+static void diff_mem(const u8 *got, const u8 *want, size_t size,
+		     const char *flavour)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		if (got[i] != want[i]) {
+			test_diag("%s: memory byte %zu is %#x, interpreter %#x",
+				  flavour, i, got[i], want[i]);
+			return;
+		}
+	}
+}
+
+struct diff_result diff_run(const struct xbpf_interp_prog *prog, u32 len,
+			    void *ctx, void *mem, size_t mem_size)
+{
+	struct xbpf_interp_prog wrapped = {
+		.insns = prog->insns,
+		.helpers = prog->helpers,
+		.ops = prog->ops ? &wrap_ops : NULL,
+		.cookie = (void *)prog,
+	};
+	struct diff_result res = { .ok = true };
+	u8 *before = malloc(mem_size + 1), *want = malloc(mem_size + 1);
+	struct image im;
+	unsigned int f;
+	u64 ret;
+	int err;
+
+	memcpy(before, mem, mem_size);
+	res.ret = run_interp(prog, ctx);
+	memcpy(want, mem, mem_size);
+	if (host_bug || host_budget_hit)
+		goto out;
+	if (!len)
+		len = prog_extent(prog->insns);
+
+	res.jit_ran = true;
+	for (f = 0; f < NR_FLAVOURS; f++) {
+		const char *name = flavour_name(&flavours[f]);
+
+		memcpy(mem, before, mem_size);
+		cur_opts = &flavours[f];
+		target_failed = false;
+		err = image_jit(&im, &wrapped, len, XBPF_STACK_SIZE, cur_opts);
+		if (err < 0) {
+			test_diag("%s: the JIT refused the program: %d", name,
+				  err);
+			res.ok = false;
+			continue;
+		}
+		ret = image_run(&im, ctx);
+		if (ret != res.ret) {
+			test_diag("%s: returned %#llx, interpreter %#llx", name,
+				  (unsigned long long)ret,
+				  (unsigned long long)res.ret);
+			res.ok = false;
+		}
+		if (memcmp(mem, want, mem_size)) {
+			diff_mem(mem, want, mem_size, name);
+			res.ok = false;
+		}
+		if (target_failed || host_bug) {
+			test_diag("%s: %s", name, host_bug ? host_bug :
+				  "a tail call target failed to JIT");
+			res.ok = false;
+		}
+		image_free(&im);
+		free_targets();
+	}
+	if (res.ok) {
+		for (f = 0; f < 256; f++) {
+			jit_hit_code[f] |= run_hit_code[f];
+			jit_hit_atomic[0][f] |= run_hit_atomic[0][f];
+			jit_hit_atomic[1][f] |= run_hit_atomic[1][f];
+		}
+	}
+out:
+	free(before);
+	free(want);
+	return res;
+}
+
+int main(void)
+{
+	printf("KTAP version 1\n");
+	test_interp_cases();
+	test_jit();
+	printf("1..%u\n", nr_tests);
+	printf("%u passed, %u failed", nr_passed, nr_failed);
+	if (nr_skipped)
+		printf(", %u skipped", nr_skipped);
+	printf("\n");
+	return nr_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

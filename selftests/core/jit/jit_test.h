@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the host tests of the x86-64 JIT: mapping images the way the
+ * module does (written through one mapping, run through another), and the
+ * differential runner that puts a program through the interpreter and the
+ * JIT in every flavour.
+ */
+#ifndef XBPF_TEST_JIT_H
+#define XBPF_TEST_JIT_H
+
+#include "test.h"
+#include "jit.h"
+
+/* The flavours every differential run covers. */
+#define NR_FLAVOURS	4
+extern const struct xbpf_jit_opts flavours[NR_FLAVOURS];
+const char *flavour_name(const struct xbpf_jit_opts *opts);
+
+/* An image: code written through rw, executed through rx. */
+struct image {
+	u8 *rw;
+	u8 *rx;
+	size_t size;
+	struct xbpf_jit_layout layout;
+	struct xbpf_jit_prog jp;
+};
+
+/*
+ * JIT prog into a fresh image; jp.interp is prog and jp.tail_entry set.
+ * Returns what xbpf_jit_emit() did.
+ */
+int image_jit(struct image *im, const struct xbpf_interp_prog *prog, u32 len,
+	      u32 stack_depth, const struct xbpf_jit_opts *opts);
+void image_free(struct image *im);
+u64 image_run(const struct image *im, const void *ctx);
+
+/* The interpreter alone, its step hooks reset (host_bug, the budget). */
+u64 run_interp(const struct xbpf_interp_prog *prog, void *ctx);
+
+/* How many instructions are reachable from insns[0], ld_imm64 halves counted. */
+u32 prog_extent(const struct bpf_insn *insns);
+
+/*
+ * A differential run. prog runs on the interpreter, then on the JIT in
+ * every flavour, mem (the memory the program may change: ctx, maps) being
+ * put back to its first contents before each. Tail calls, LD_ABS and probe
+ * hooks of prog->ops are wrapped so that targets get JITed too.
+ *
+ * If the interpreter reported a bug or ran out of steps, which no verified
+ * program does, only it runs. Otherwise every JIT run must return the same
+ * R0 and leave mem as the interpreter did; mem is left as the last JIT run
+ * left it.
+ */
+struct diff_result {
+	u64 ret;		/* the interpreter's */
+	bool jit_ran;
+	bool ok;		/* every JIT run agreed */
+};
+
+struct diff_result diff_run(const struct xbpf_interp_prog *prog, u32 len,
+			    void *ctx, void *mem, size_t mem_size);
+
+/* Opcodes and atomics executed by programs whose differential runs agreed. */
+extern bool jit_hit_code[256];
+extern bool jit_hit_atomic[2][256];
+
+/* The test groups. */
+void test_interp_cases(void);
+void test_jit(void);
+
+#endif /* XBPF_TEST_JIT_H */
