@@ -287,15 +287,38 @@ TEST(raw_tracepoint_test_run_and_maps)
 	close(map);
 }
 
-TEST(kprobe_has_no_test_run)
+TEST(kprobe_test_run)
 {
-	__u32 retval;
+	/* return the probed function's first argument, regs->di */
+	struct bpf_insn prog[] = { LDX_DW(0, 1, 112), EXIT };
+	__u64 regs[21];
+	__u32 retval = 0;
 	int fd;
 
-	fd = load(BPF_PROG_TYPE_KPROBE, trivial, 2, "GPL", NULL, 0, 0);
-	ASSERT_LE(3, fd);
+	memset(regs, 0, sizeof(regs));
+	regs[14] = 4242;	/* di, the 15th word of x86-64 pt_regs */
+	fd = load(BPF_PROG_TYPE_KPROBE, prog, 2, "GPL", NULL, 0, 0);
+	ASSERT_LE(3, fd) TH_LOG("load: %s", errno_str(errno));
+	/* no context to run on: Linux has no kprobe test run at all */
 	EXPECT_EQ(-1, test_run(fd, NULL, 0, NULL, 0, &retval));
 	EXPECT_EQ(ENOTSUPP, errno);
+	if (running_under_xbpf()) {
+		/*
+		 * Deliberately beyond Linux: xbpf runs tracing programs on
+		 * a context the caller supplies, so they can be unit-tested.
+		 */
+		ASSERT_EQ(0, test_run(fd, regs, sizeof(regs), NULL, 0,
+				      &retval))
+			TH_LOG("test_run: %s", errno_str(errno));
+		EXPECT_EQ(4242, retval);
+		/* the context must cover what the program reads */
+		EXPECT_EQ(-1, test_run(fd, regs, 64, NULL, 0, &retval));
+		EXPECT_EQ(EINVAL, errno);
+	} else {
+		EXPECT_EQ(-1, test_run(fd, regs, sizeof(regs), NULL, 0,
+				       &retval));
+		EXPECT_EQ(ENOTSUPP, errno);
+	}
 	close(fd);
 }
 

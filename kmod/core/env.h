@@ -233,6 +233,7 @@ XBPF_ATOMIC_ALU(xor)
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/timekeeping.h>
 #include <linux/string.h>
 
 static inline void *xbpf_core_zalloc(size_t size)
@@ -254,6 +255,7 @@ static inline void xbpf_core_free(const void *p)
 #define xbpf_vscnprintf(buf, size, fmt, args) \
 	vscnprintf(buf, size, fmt, args)
 #define xbpf_cond_resched()	cond_resched()
+#define xbpf_core_now_ns()	ktime_get_ns()
 #else
 #include <errno.h>
 #include <limits.h>
@@ -320,6 +322,16 @@ static inline int xbpf_vscnprintf(char *buf, size_t size, const char *fmt,
 }
 
 #define xbpf_cond_resched()	do { } while (0)
+
+#include <time.h>
+
+static inline u64 xbpf_core_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 #endif /* __KERNEL__ */
 
 #endif /* XBPF_CORE_ENV_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * BPF_PROG_TYPE_KPROBE: the context is the probed task's struct pt_regs,
- * read-only, any aligned field. No test run, as in Linux.
+ * read-only, any aligned field. Beyond Linux, test runs take the registers
+ * from ctx_in.
  */
 #include <linux/ptrace.h>
 
@@ -21,6 +22,14 @@ static bool kprobe_is_valid_access(int off, int size,
 	return off + size <= sizeof(struct pt_regs);
 }
 
+/* ctx_in: the probed task's registers, a struct pt_regs */
+static int kprobe_test_run(struct xbpf_prog *prog, const union bpf_attr *attr,
+			   union bpf_attr __user *uattr)
+{
+	return xbpf_tracing_test_run(prog, attr, uattr, sizeof(struct pt_regs),
+				     NULL, 0);
+}
+
 struct xbpf_prog_type xbpf_kprobe_prog_type = {
 	.vops = {
 		.prog_type = BPF_PROG_TYPE_KPROBE,
@@ -28,4 +37,5 @@ struct xbpf_prog_type xbpf_kprobe_prog_type = {
 		.get_func_proto = xbpf_tracing_func_proto,
 		.helper_known = xbpf_helper_known,
 	},
+	.test_run = kprobe_test_run,
 };

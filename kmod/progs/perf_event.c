@@ -2,8 +2,8 @@
 /*
  * BPF_PROG_TYPE_PERF_EVENT: programs see struct bpf_perf_event_data (the
  * sampled registers, sample_period, addr), read-only. xbpf runs them on
- * its own struct xbpf_perf_event_ctx, so accesses are rewritten to it. No
- * test run, as in Linux.
+ * its own struct xbpf_perf_event_ctx, so accesses are rewritten to it.
+ * Beyond Linux, test runs take a struct bpf_perf_event_data from ctx_in.
  */
 #include <linux/ptrace.h>
 #include <linux/stddef.h>
@@ -84,6 +84,28 @@ static u32 perf_event_convert_ctx_access(enum xbpf_access_type type,
 	return insn - insn_buf;
 }
 
+/* What the program runs on: xbpf's context around the caller's data. */
+static const void *perf_event_make_ctx(void *in, void *buf)
+{
+	struct bpf_perf_event_data *data = in;
+	struct xbpf_perf_event_ctx *ctx = buf;
+
+	ctx->regs = (struct pt_regs *)&data->regs;
+	ctx->sample_period = data->sample_period;
+	ctx->addr = data->addr;
+	return ctx;
+}
+
+static int perf_event_test_run(struct xbpf_prog *prog,
+			       const union bpf_attr *attr,
+			       union bpf_attr __user *uattr)
+{
+	return xbpf_tracing_test_run(prog, attr, uattr,
+				     sizeof(struct bpf_perf_event_data),
+				     perf_event_make_ctx,
+				     sizeof(struct xbpf_perf_event_ctx));
+}
+
 struct xbpf_prog_type xbpf_perf_event_prog_type = {
 	.vops = {
 		.prog_type = BPF_PROG_TYPE_PERF_EVENT,
@@ -92,4 +114,5 @@ struct xbpf_prog_type xbpf_perf_event_prog_type = {
 		.helper_known = xbpf_helper_known,
 		.convert_ctx_access = perf_event_convert_ctx_access,
 	},
+	.test_run = perf_event_test_run,
 };

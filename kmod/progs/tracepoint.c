@@ -2,8 +2,8 @@
 /*
  * BPF_PROG_TYPE_TRACEPOINT: the context is the trace event's record as the
  * event's format file lays it out. The first 8 bytes (the common header
- * as programs see it) are not accessible, everything is read-only. No
- * test run, as in Linux.
+ * as programs see it) are not accessible, everything is read-only. Beyond
+ * Linux, test runs take the record from ctx_in.
  */
 #include <linux/trace_events.h>
 
@@ -21,6 +21,14 @@ static bool tracepoint_is_valid_access(int off, int size,
 	return off % size == 0;
 }
 
+static int tracepoint_test_run(struct xbpf_prog *prog,
+			       const union bpf_attr *attr,
+			       union bpf_attr __user *uattr)
+{
+	return xbpf_tracing_test_run(prog, attr, uattr, PERF_MAX_TRACE_SIZE,
+				     NULL, 0);
+}
+
 struct xbpf_prog_type xbpf_tracepoint_prog_type = {
 	.vops = {
 		.prog_type = BPF_PROG_TYPE_TRACEPOINT,
@@ -28,4 +36,5 @@ struct xbpf_prog_type xbpf_tracepoint_prog_type = {
 		.get_func_proto = xbpf_tracing_func_proto,
 		.helper_known = xbpf_helper_known,
 	},
+	.test_run = tracepoint_test_run,
 };

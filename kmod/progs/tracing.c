@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Helpers shared by the tracing program types. */
+#include <linux/ktime.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
 #include "progs/tracing.h"
 
 /* Helpers Linux 6.1 offers socket programs but never tracing ones. */
@@ -20,4 +26,69 @@ const struct xbpf_func_proto *xbpf_tracing_func_proto(u32 func_id,
 bool xbpf_helper_known(u32 func_id)
 {
 	return func_id < __BPF_FUNC_MAX_ID && !socket_only_helper(func_id);
+}
+
+/*
+ * Linux has no test run for these types; xbpf runs them on a context the
+ * caller supplies, so tracing programs can be unit-tested. Without one
+ * there is nothing to run on: -ENOTSUPP, what Linux answers.
+ */
+int xbpf_tracing_test_run(struct xbpf_prog *prog, const union bpf_attr *attr,
+			  union bpf_attr __user *uattr, size_t ctx_max,
+			  const void *(*make_ctx)(void *ctx, void *ctx_buf),
+			  size_t ctx_buf_size)
+{
+	u32 ctx_size = attr->test.ctx_size_in, repeat = attr->test.repeat;
+	u32 retval = 0, duration, i;
+	const void *run_ctx;
+	void *ctx, *ctx_buf = NULL;
+	u64 start, total;
+	int err = 0;
+
+	if (!attr->test.ctx_in)
+		return -ENOTSUPP;
+	/* a context is input only; no packet, no other CPU */
+	if (attr->test.data_in || attr->test.data_out || attr->test.ctx_out ||
+	    attr->test.flags || attr->test.cpu || attr->test.batch_size)
+		return -EINVAL;
+	if (ctx_size < prog->max_ctx_offset || ctx_size > ctx_max)
+		return -EINVAL;
+
+	ctx = kzalloc(ctx_max, GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	err = -EFAULT;
+	if (copy_from_user(ctx, u64_to_user_ptr(attr->test.ctx_in), ctx_size))
+		goto out;
+	run_ctx = ctx;
+	if (make_ctx) {
+		err = -ENOMEM;
+		ctx_buf = kzalloc(ctx_buf_size, GFP_KERNEL);
+		if (!ctx_buf)
+			goto out;
+		run_ctx = make_ctx(ctx, ctx_buf);
+	}
+
+	err = 0;
+	if (!repeat)
+		repeat = 1;
+	start = ktime_get_ns();
+	for (i = 0; i < repeat; i++) {
+		retval = xbpf_prog_run(prog, run_ctx);
+		if (signal_pending(current)) {
+			err = -EINTR;
+			goto out;
+		}
+		cond_resched();
+	}
+	total = ktime_get_ns() - start;
+	do_div(total, repeat);
+	duration = total > U32_MAX ? U32_MAX : (u32)total;
+	if (copy_to_user(&uattr->test.retval, &retval, sizeof(retval)) ||
+	    copy_to_user(&uattr->test.duration, &duration, sizeof(duration)))
+		err = -EFAULT;
+out:
+	kfree(ctx_buf);
+	kfree(ctx);
+	return err;
 }

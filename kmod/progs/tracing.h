@@ -11,4 +11,15 @@ const struct xbpf_func_proto *xbpf_tracing_func_proto(u32 func_id,
 /* Linux knows this helper: xbpf refuses it as not supported yet. */
 bool xbpf_helper_known(u32 func_id);
 
+/*
+ * BPF_PROG_TEST_RUN for tracing programs, which Linux does not offer:
+ * the program runs on a caller-supplied context (ctx_in, at most ctx_max
+ * bytes, zero-padded). make_ctx, if not NULL, turns that buffer into what
+ * the program really runs on (its storage is ctx_buf).
+ */
+int xbpf_tracing_test_run(struct xbpf_prog *prog, const union bpf_attr *attr,
+			  union bpf_attr __user *uattr, size_t ctx_max,
+			  const void *(*make_ctx)(void *ctx, void *ctx_buf),
+			  size_t ctx_buf_size);
+
 #endif /* XBPF_PROGS_TRACING_H */

@@ -149,12 +149,14 @@ next_insn:
 	return 0;
 }
 
-static void print_verification_stats(struct xbpf_verifier_env *env)
+static void print_verification_stats(struct xbpf_verifier_env *env,
+				     u64 time_ns)
 {
 	u32 i;
 
 	if (env->log.level & XBPF_LOG_STATS) {
-		verbose(env, "verification time %d usec\n", 0);
+		verbose(env, "verification time %llu usec\n",
+			(unsigned long long)(time_ns / 1000));
 		verbose(env, "stack depth ");
 		for (i = 0; i < env->subprog_cnt; i++) {
 			verbose(env, "%d", env->subprog_info[i].stack_depth);
@@ -224,6 +226,7 @@ int xbpf_verify(const struct xbpf_verify_attr *attr,
 		const struct xbpf_verifier_host *host,
 		struct xbpf_verify_result *res)
 {
+	u64 start_time = xbpf_core_now_ns();
 	struct xbpf_verifier_env *env;
 	u32 i;
 	int ret;
@@ -274,7 +277,7 @@ int xbpf_verify(const struct xbpf_verify_attr *attr,
 
 	ret = verify(env);
 
-	print_verification_stats(env);
+	print_verification_stats(env, xbpf_core_now_ns() - start_time);
 	res->verified_insns = env->insn_processed;
 	if (env->log.level && xbpf_log_full(&env->log))
 		ret = -ENOSPC;
