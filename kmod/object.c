@@ -348,25 +348,10 @@ static int prog_release(struct inode *inode, struct file *file)
 static void prog_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct xbpf_prog *prog = file->private_data;
-	u64 cnt = 0, nsecs = 0, misses = 0;
 	char tag[2 * BPF_TAG_SIZE + 1];
-	int cpu;
+	u64 cnt, nsecs, misses;
 
-	for_each_possible_cpu(cpu) {
-		const struct xbpf_prog_stats *st = per_cpu_ptr(prog->stats, cpu);
-		unsigned int start;
-		u64 c, n, x;
-
-		do {
-			start = u64_stats_fetch_begin(&st->syncp);
-			c = st->cnt;
-			n = st->nsecs;
-			x = st->misses;
-		} while (u64_stats_fetch_retry(&st->syncp, start));
-		cnt += c;
-		nsecs += n;
-		misses += x;
-	}
+	xbpf_prog_get_stats(prog, &cnt, &nsecs, &misses);
 	bin2hex(tag, prog->tag, sizeof(prog->tag));
 	tag[sizeof(tag) - 1] = '\0';
 	seq_printf(m,

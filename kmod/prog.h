@@ -98,6 +98,10 @@ struct xbpf_perf_event_ctx {
 /* Run prog on ctx: RCU, no migration, recursion-guarded, counted. */
 u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);
 
+/* Run count, time and recursion misses, summed over CPUs. */
+void xbpf_prog_get_stats(const struct xbpf_prog *prog, u64 *cnt, u64 *nsecs,
+			 u64 *misses);
+
 /* The per-CPU interpreter memory (init/uninit with the module). */
 int xbpf_run_init(void);
 void xbpf_run_uninit(void);

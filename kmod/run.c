@@ -59,6 +59,29 @@ out:
 	return ret;
 }
 
+void xbpf_prog_get_stats(const struct xbpf_prog *prog, u64 *cnt, u64 *nsecs,
+			 u64 *misses)
+{
+	int cpu;
+
+	*cnt = *nsecs = *misses = 0;
+	for_each_possible_cpu(cpu) {
+		const struct xbpf_prog_stats *st = per_cpu_ptr(prog->stats, cpu);
+		unsigned int start;
+		u64 c, n, x;
+
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			c = st->cnt;
+			n = st->nsecs;
+			x = st->misses;
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		*cnt += c;
+		*nsecs += n;
+		*misses += x;
+	}
+}
+
 int xbpf_run_init(void)
 {
 	int cpu, i;

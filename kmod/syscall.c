@@ -705,28 +705,6 @@ static int prog_info_rec_sizes(struct bpf_prog_info *info)
 	return 0;
 }
 
-static void prog_get_stats(const struct xbpf_prog *prog,
-			   struct bpf_prog_info *info)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		const struct xbpf_prog_stats *st = per_cpu_ptr(prog->stats, cpu);
-		unsigned int start;
-		u64 cnt, nsecs, misses;
-
-		do {
-			start = u64_stats_fetch_begin(&st->syncp);
-			cnt = st->cnt;
-			nsecs = st->nsecs;
-			misses = st->misses;
-		} while (u64_stats_fetch_retry(&st->syncp, start));
-		info->run_cnt += cnt;
-		info->run_time_ns += nsecs;
-		info->recursion_misses += misses;
-	}
-}
-
 static int prog_get_info(struct file *file, struct xbpf_prog *prog,
 			 union bpf_attr *attr, union bpf_attr __user *uattr)
 {
@@ -765,10 +743,8 @@ static int prog_get_info(struct file *file, struct xbpf_prog *prog,
 	err = prog_info_rec_sizes(&info);
 	if (err)
 		return err;
-	info.run_cnt = 0;
-	info.run_time_ns = 0;
-	info.recursion_misses = 0;
-	prog_get_stats(prog, &info);
+	xbpf_prog_get_stats(prog, &info.run_cnt, &info.run_time_ns,
+			    &info.recursion_misses);
 	info.verified_insns = prog->verified_insns;
 	info.btf_id = 0;
 

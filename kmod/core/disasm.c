@@ -65,6 +65,18 @@ static const char *const sizes[4] = {
 	[BPF_DW >> 3]	= "u64",
 };
 
+const char *xbpf_alu_op_str(u8 code)
+{
+	return alu_ops[BPF_OP(code) >> 4];
+}
+
+const char *xbpf_helper_name(s32 func_id)
+{
+	if (func_id < 0 || func_id >= (s32)ARRAY_SIZE(helper_names))
+		return NULL;
+	return helper_names[func_id];
+}
+
 static const char *call_name(const struct bpf_insn *insn,
 			     const struct xbpf_disasm_cbs *cbs,
 			     char *buf, size_t size)

@@ -40,4 +40,9 @@ int xbpf_disasm_insn(const struct bpf_insn *insn,
 		     const struct xbpf_disasm_cbs *cbs, bool allow_ptr_leaks,
 		     char *buf, size_t size);
 
+/* "+=", "<<=", ... for an ALU opcode, as the log writes them. */
+const char *xbpf_alu_op_str(u8 code);
+/* "bpf_map_lookup_elem" for a Linux 6.1 helper id, or NULL. */
+const char *xbpf_helper_name(s32 func_id);
+
 #endif /* XBPF_CORE_DISASM_H */

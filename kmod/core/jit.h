@@ -33,7 +33,7 @@ struct xbpf_jit_opts {
  * makes the call hands back a pointer to the interp member; the code then
  * jumps to tail_entry: the address, in the executable mapping, of the
  * target's image plus its struct xbpf_jit_layout's tail_entry. 0 means the
- * target has no image: such a call counts, and falls through.
+ * target has no image: such a call counts, and fails as for an empty slot.
  */
 struct xbpf_jit_prog {
 	struct xbpf_interp_prog interp;

@@ -15,9 +15,9 @@
  * R1-R5 are the SysV argument registers in order and R0 the return
  * register, so a helper call needs no shuffling; R6-R10 are callee-saved,
  * so helpers keep them. As in Linux, a helper call, a packet load
- * (LD_ABS/LD_IND, a call here too) and a tail call that falls through leave
- * R1-R5 and AX undefined, and a tail call R0 as well: the verifier lets no
- * program read them afterwards. A PROBE_MEM load, a plain load in Linux,
+ * (LD_ABS/LD_IND, a call here too) and a failed tail call leave R1-R5 and
+ * AX undefined, and a tail call R0 as well: the verifier lets no program
+ * read them afterwards. A PROBE_MEM load, a plain load in Linux,
  * changes only its destination here too although it calls a hook.
  *
  * Frames. All functions of an image, the main program and subprograms, get
@@ -39,7 +39,7 @@
  *			push r12; xor r12d, r12d; call main; pop r12; ret
  *	main:		endbr64, then the prologue: tail calls enter here
  *	insns		each function's prologue inline before its first
- *			insn, jumped over if the previous insn falls through
+ *			insn, jumped over if the previous insn runs on
  *	epilogue	pop the saved registers; leave; ret: every exit
  *	thunk		the retpoline, if needed
  *
@@ -47,16 +47,20 @@
  * more than 2 GiB from the kernel's text. With XBPF_JIT_RETPOLINE the call is
  * "call thunk" to the image's own copy of the kernel's rax thunk:
  *
- *	thunk:	call 1f		push 2b as a return address, and on the RSB
- *	2:	pause		where a mispredicted return speculates:
- *		lfence		a trap that goes nowhere
+ *	thunk:	call 1f		pushes 2b, and puts it on the return stack
+ *				buffer, which predicts where the ret below
+ *	2:	pause		goes: speculation can only spin here
+ *		lfence
  *		jmp 2b
- *	1:	mov [rsp], rax	replace the return address by the target
- *		ret		and "return" there, with the caller's return
- *				address on top of the stack as for call *rax
+ *	1:	mov [rsp], rax	overwrite the pushed 2b with the target
+ *		ret		and "return" to it, the caller's return
+ *				address on top of the stack as after call *rax
  *
- * "jmp thunk" makes it a jump to *rax. A call to a subprogram is a direct
- * "call rel32" to its prologue, R1-R5 staying where they are.
+ * "jmp thunk" is a jump to *rax the same way. Nothing predicted from the
+ * branch target buffer is ever used, which is the point. A call to a
+ * subprogram is a direct "call rel32" to its prologue, R1-R5 staying where
+ * they are. Entries start with endbr64 for IBT; every ret and indirect jmp
+ * is followed by int3 against straight-line speculation.
  *
  * Tail calls. The count of tail calls made is per run, as in the
  * interpreter, so it lives in r12, which every C function and every BPF
@@ -66,6 +70,10 @@
  * and jumps to the target's main, which builds its own frame at the same
  * rbp: the target keeps the stack and R1, and returns where the caller
  * would have.
+ *
+ * Blinding (XBPF_JIT_BLIND). Each immediate of the program goes into r11 (or
+ * its destination) as "mov imm ^ rnd; xor rnd", rnd fresh for each, and the
+ * instruction then takes it from the register.
  *
  * Jumps. Sizes are settled in passes: the first assumes every jump needs a
  * rel32, each later one uses rel8 where the previous pass's layout allows,
@@ -171,8 +179,8 @@ struct jit_ctx {
 	const struct bpf_insn *insns;
 	u32 len;
 	u32 flags;		/* XBPF_JIT_* */
-	u32 seed;
-	u32 rnd;
+	u32 seed;		/* blinding's randomness, */
+	u32 rnd;		/* and where it is in this pass */
 
 	u8 *buf;		/* NULL: measure only */
 	u32 size;
@@ -185,7 +193,7 @@ struct jit_ctx {
 	bool first;		/* no previous pass yet: assume rel32 jumps */
 	bool padded;		/* keep every insn at its previous size */
 	u32 main;		/* offset of main */
-	u32 thunk, prev_thunk;
+	u32 thunk, prev_thunk;	/* offset of the retpoline */
 
 	u32 frame;		/* bytes the prologue subtracts from rsp */
 	u8 saved;		/* bit n: saved_regs[n] used */
@@ -519,11 +527,14 @@ static void emit_unwind(struct jit_ctx *c)
 	emit1(c, 0xc9);		/* leave */
 }
 
-static bool falls_through(const struct bpf_insn *insn)
+/* Does insn i go on to insn i + 1 (sometimes)? */
+static bool runs_on(const struct jit_ctx *c, u32 i)
 {
-	return insn->code != (BPF_JMP | BPF_JA) &&
-	       insn->code != (BPF_JMP32 | BPF_JA) &&
-	       insn->code != (BPF_JMP | BPF_EXIT);
+	u8 code = c->insns[i].code;
+
+	return c->iflags[i] & INSN_IMM_HI ||
+	       (code != (BPF_JMP | BPF_JA) && code != (BPF_JMP32 | BPF_JA) &&
+		code != (BPF_JMP | BPF_EXIT));
 }
 
 /* Bytes emitted before insn i's own code: a subprogram's prologue. */
@@ -531,7 +542,7 @@ static u32 pre_size(const struct jit_ctx *c, u32 i)
 {
 	if (i == c->len || !(c->iflags[i] & INSN_FUNC))
 		return 0;
-	return c->prologue_size + (falls_through(&c->insns[i - 1]) ? 2 : 0);
+	return c->prologue_size + (runs_on(c, i - 1) ? 2 : 0);
 }
 
 /* What the interpreter gives for a division by zero: 0, or dst for a modulo. */
@@ -657,12 +668,17 @@ static void emit_alu(struct jit_ctx *c, const struct bpf_insn *insn)
 		/* The count must be in cl: R4's register. */
 		if (src == RCX) {
 			emit_rr(c, w, 0xd3, shift_digit[op], dst);
-			return;
+		} else if (dst == RCX) {
+			emit_mov(c, true, TMP, RCX);
+			emit_mov(c, false, RCX, src);
+			emit_rr(c, w, 0xd3, shift_digit[op], TMP);
+			emit_mov(c, true, RCX, TMP);
+		} else {
+			emit_push(c, RCX);
+			emit_mov(c, false, RCX, src);
+			emit_rr(c, w, 0xd3, shift_digit[op], dst);
+			emit_pop(c, RCX);
 		}
-		emit_mov(c, true, TMP, RCX);
-		emit_mov(c, false, RCX, src);
-		emit_rr(c, w, 0xd3, shift_digit[op], dst == RCX ? TMP : dst);
-		emit_mov(c, true, RCX, TMP);
 		return;
 	case BPF_DIV:
 	case BPF_MOD:
@@ -1096,7 +1112,7 @@ static void jit_pass(struct jit_ctx *c)
 
 	for (i = 0; i < c->len; i++) {
 		if (c->iflags[i] & INSN_FUNC) {
-			if (falls_through(&c->insns[i - 1])) {
+			if (runs_on(c, i - 1)) {
 				emit1(c, 0xeb);
 				emit1(c, c->prologue_size);
 			}

@@ -9,25 +9,19 @@
  * is refused with -ENOTSUPP where a program could reach it; where only a
  * program type or helper outside xbpf's scope could, the code is left out.
  */
+#include "../disasm.h"
 #include "vfuncs.h"
 
 #define XBPF_FUNC_REG_ARGS	5
 /* helpers returning a length return at least -MAX_ERRNO */
 #define XBPF_MAX_ERRNO		4095
 
-static const char *const helper_names[] = {
-#define XBPF_HELPER(id, name) [id] = "bpf_" #name,
-#include "../helper_names.h"
-};
-
 /* Helper ids Linux 6.1 knows: [0, XBPF_FUNC_MAX_ID). */
-#define XBPF_FUNC_MAX_ID	((int)ARRAY_SIZE(helper_names))
+#define XBPF_FUNC_MAX_ID	__BPF_FUNC_MAX_ID
 
 static const char *func_id_name(int id)
 {
-	if (id >= 0 && id < XBPF_FUNC_MAX_ID && helper_names[id])
-		return helper_names[id];
-	return "unknown";
+	return xbpf_helper_name(id) ?: "unknown";
 }
 
 static bool arg_type_is_mem_size(u32 type)

@@ -5,26 +5,10 @@
  * arithmetic), conditional jumps (which split the state in two, refined
  * each way), 64-bit immediates and packet loads live here too.
  */
+#include "../disasm.h"
 #include "vfuncs.h"
 
 #define BPF_MAX_VAR_OFF	(1 << 29)
-
-static const char *const alu_op_str[16] = {
-	[BPF_ADD >> 4]  = "+=",
-	[BPF_SUB >> 4]  = "-=",
-	[BPF_MUL >> 4]  = "*=",
-	[BPF_DIV >> 4]  = "/=",
-	[BPF_OR  >> 4]  = "|=",
-	[BPF_AND >> 4]  = "&=",
-	[BPF_LSH >> 4]  = "<<=",
-	[BPF_RSH >> 4]  = ">>=",
-	[BPF_NEG >> 4]  = "neg",
-	[BPF_MOD >> 4]  = "%=",
-	[BPF_XOR >> 4]  = "^=",
-	[BPF_MOV >> 4]  = "=",
-	[BPF_ARSH >> 4] = "s>>=",
-	[BPF_END >> 4]  = "endian",
-};
 
 static bool signed_add_overflows(s64 a, s64 b)
 {
@@ -239,11 +223,11 @@ static int adjust_ptr_min_max_vals(struct xbpf_verifier_env *env,
 	case BPF_OR:
 	case BPF_XOR:
 		verbose(env, "R%d bitwise operator %s on pointer prohibited\n",
-			dst, alu_op_str[opcode >> 4]);
+			dst, xbpf_alu_op_str(opcode));
 		return -EACCES;
 	default:
 		verbose(env, "R%d pointer arithmetic with %s operator prohibited\n",
-			dst, alu_op_str[opcode >> 4]);
+			dst, xbpf_alu_op_str(opcode));
 		return -EACCES;
 	}
 
@@ -283,7 +267,7 @@ static int adjust_reg_min_max_vals(struct xbpf_verifier_env *env,
 				}
 				verbose(env, "R%d pointer %s pointer prohibited\n",
 					insn->dst_reg,
-					alu_op_str[opcode >> 4]);
+					xbpf_alu_op_str(opcode));
 				return -EACCES;
 			}
 			/* scalar += pointer: the roles swap */
@@ -457,37 +441,25 @@ static int check_alu_op(struct xbpf_verifier_env *env, struct bpf_insn *insn)
 	return adjust_reg_min_max_vals(env, insn);
 }
 
+static void copy_if_equal(struct xbpf_reg_state *known_reg,
+			  struct xbpf_func_state *state,
+			  struct xbpf_reg_state *reg)
+{
+	s32 saved_subreg_def = reg->subreg_def;
+
+	if (reg->type != SCALAR_VALUE || reg->id != known_reg->id)
+		return;
+	copy_register_state(reg, known_reg);
+	reg->subreg_def = saved_subreg_def;
+}
+
 /* Every scalar with known_reg's id learns what known_reg learned. */
 static void find_equal_scalars(struct xbpf_verifier_state *vstate,
 			       struct xbpf_reg_state *known_reg)
 {
 	struct xbpf_reg_state *reg;
-	u32 fr, i;
 
-	for (fr = 0; fr <= vstate->curframe; fr++) {
-		struct xbpf_func_state *st = vstate->frame[fr];
-
-		for (i = 0; i < XBPF_MAX_BPF_REG + (u32)st->allocated_stack /
-			    XBPF_REG_SIZE; i++) {
-			if (i < XBPF_MAX_BPF_REG) {
-				reg = &st->regs[i];
-			} else {
-				struct xbpf_stack_state *slot =
-					&st->stack[i - XBPF_MAX_BPF_REG];
-
-				if (!is_spilled_reg(slot))
-					continue;
-				reg = &slot->spilled_ptr;
-			}
-			if (reg->type == SCALAR_VALUE &&
-			    reg->id == known_reg->id) {
-				s32 saved_subreg_def = reg->subreg_def;
-
-				copy_register_state(reg, known_reg);
-				reg->subreg_def = saved_subreg_def;
-			}
-		}
-	}
+	for_each_reg_in_vstate(vstate, reg, copy_if_equal, known_reg);
 }
 
 static void mark_ptr_not_null_reg(struct xbpf_reg_state *reg)
@@ -499,17 +471,23 @@ static void mark_ptr_not_null_reg(struct xbpf_reg_state *reg)
 	reg->type &= ~PTR_MAYBE_NULL;
 }
 
-static void mark_ptr_or_null_reg(struct xbpf_reg_state *reg, u32 id,
-				 bool is_null)
+struct null_check {
+	u32 id;
+	bool is_null;
+};
+
+static void mark_ptr_or_null_reg(struct null_check *nc,
+				 struct xbpf_func_state *state,
+				 struct xbpf_reg_state *reg)
 {
-	if (!type_may_be_null(reg->type) || reg->id != id ||
+	if (!type_may_be_null(reg->type) || reg->id != nc->id ||
 	    WARN_ON_ONCE(!reg->id))
 		return;
 	/* a maybe-NULL pointer has no offset yet: arithmetic is refused */
 	if (WARN_ON_ONCE(reg->smin_value || reg->smax_value ||
 			 !tnum_equals_const(reg->var_off, 0) || reg->off))
 		return;
-	if (is_null) {
+	if (nc->is_null) {
 		reg->type = SCALAR_VALUE;
 		reg->id = 0;
 		reg->ref_obj_id = 0;
@@ -524,25 +502,14 @@ static void mark_ptr_or_null_regs(struct xbpf_verifier_state *vstate,
 				  u32 regno, bool is_null)
 {
 	struct xbpf_func_state *state = vstate->frame[vstate->curframe];
-	struct xbpf_reg_state *regs = state->regs;
+	struct xbpf_reg_state *regs = state->regs, *reg;
+	struct null_check nc = { .id = regs[regno].id, .is_null = is_null };
 	u32 ref_obj_id = regs[regno].ref_obj_id;
-	u32 id = regs[regno].id;
-	u32 fr, i;
 
 	/* a NULL reference needs no release */
-	if (ref_obj_id && ref_obj_id == id && is_null)
-		WARN_ON_ONCE(release_reference_state(state, id));
-
-	for (fr = 0; fr <= vstate->curframe; fr++) {
-		struct xbpf_func_state *st = vstate->frame[fr];
-
-		for (i = 0; i < XBPF_MAX_BPF_REG; i++)
-			mark_ptr_or_null_reg(&st->regs[i], id, is_null);
-		for (i = 0; i < (u32)st->allocated_stack / XBPF_REG_SIZE; i++)
-			if (is_spilled_reg(&st->stack[i]))
-				mark_ptr_or_null_reg(&st->stack[i].spilled_ptr,
-						     id, is_null);
-	}
+	if (ref_obj_id && ref_obj_id == nc.id && is_null)
+		WARN_ON_ONCE(release_reference_state(state, nc.id));
+	for_each_reg_in_vstate(vstate, reg, mark_ptr_or_null_reg, &nc);
 }
 
 static int check_cond_jmp_op(struct xbpf_verifier_env *env,
