@@ -324,7 +324,7 @@ sf_get_func_proto(u32 func_id, const struct xbpf_verifier_env *env)
 
 static bool sf_helper_known(u32 func_id)
 {
-	return func_id < __BPF_FUNC_MAX_ID;
+	return func_id != BPF_FUNC_unspec && func_id < __BPF_FUNC_MAX_ID;
 }
 
 /*

@@ -25,7 +25,8 @@ const struct xbpf_func_proto *xbpf_tracing_func_proto(u32 func_id,
 
 bool xbpf_helper_known(u32 func_id)
 {
-	return func_id < __BPF_FUNC_MAX_ID && !socket_only_helper(func_id);
+	return func_id != BPF_FUNC_unspec && func_id < __BPF_FUNC_MAX_ID &&
+	       !socket_only_helper(func_id);
 }
 
 /*

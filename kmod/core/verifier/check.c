@@ -980,15 +980,19 @@ static int do_check(struct xbpf_verifier_env *env)
 			if (opcode == BPF_CALL) {
 				err = check_call(env, insn, &env->insn_idx);
 			} else if (opcode == BPF_JA) {
+				/* JMP32 | JA (gotol) jumps by imm, not off */
 				if (BPF_SRC(insn->code) != BPF_K ||
-				    insn->imm != 0 ||
 				    insn->src_reg != BPF_REG_0 ||
 				    insn->dst_reg != BPF_REG_0 ||
-				    class == BPF_JMP32) {
+				    (class == BPF_JMP && insn->imm != 0) ||
+				    (class == BPF_JMP32 && insn->off != 0)) {
 					verbose(env, "BPF_JA uses reserved fields\n");
 					return -EINVAL;
 				}
-				env->insn_idx += insn->off + 1;
+				if (class == BPF_JMP)
+					env->insn_idx += insn->off + 1;
+				else
+					env->insn_idx += insn->imm + 1;
 				continue;
 			} else if (opcode == BPF_EXIT) {
 				err = process_exit(env, &env->insn_idx,

@@ -64,7 +64,12 @@ int xbpf_patch_insns(struct xbpf_verifier_env *env, u32 pos,
 		if (i == pos)
 			continue;
 		insn = &insns[moved(i, pos, delta)];
-		if (insn_is_jump(insn)) {
+		if (insn->code == (BPF_JMP32 | BPF_JA)) {
+			/* gotol: the offset is in imm */
+			target = (s64)i + insn->imm + 1;
+			insn->imm = moved(target, pos, delta) -
+				    moved(i, pos, delta) - 1;
+		} else if (insn_is_jump(insn)) {
 			target = (s64)i + insn->off + 1;
 			off = moved(target, pos, delta) - moved(i, pos, delta) - 1;
 			if (off != (s16)off)
