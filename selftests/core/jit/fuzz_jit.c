@@ -68,14 +68,14 @@ void xbpf_host_bug(const char *what, const struct bpf_insn *insn)
 /* rsp % 16 at its entry */
 u64 rsp_mod16(u64 a, u64 b, u64 c, u64 d, u64 e);
 asm(".text\n"
-    ".globl rsp_mod16\n"
-    ".type rsp_mod16, @function\n"
-    "rsp_mod16:\n"
-    "	endbr64\n"
-    "	mov %rsp, %rax\n"
-    "	and $15, %eax\n"
-    "	ret\n"
-    ".size rsp_mod16, .-rsp_mod16\n");
+	".globl rsp_mod16\n"
+	".type rsp_mod16, @function\n"
+	"rsp_mod16:\n"
+	"	endbr64\n"
+	"	mov %rsp, %rax\n"
+	"	and $15, %eax\n"
+	"	ret\n"
+	".size rsp_mod16, .-rsp_mod16\n");
 
 static u64 h_mix(u64 a, u64 b, u64 c, u64 d, u64 e)
 {
@@ -245,7 +245,8 @@ static void shape(const struct bpf_insn *in, u32 n)
 	u32 i, r, exit_stub;
 	u8 form;
 
-	nout = nfixes = 0;
+	nout = 0;
+	nfixes = 0;
 	put(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
 	for (r = BPF_REG_2; r <= BPF_REG_9; r++)
 		put(BPF_ALU64 | BPF_MOV | BPF_K, r, 0, 0, 0);

@@ -188,12 +188,12 @@ int image_jit(struct image *im, const struct xbpf_interp_prog *prog, u32 len,
 
 void image_free(struct image *im)
 {
-	size_t slot = (size_t)(im->rw - pool_rw) / SLOT_SIZE;
+	uintptr_t off = (uintptr_t)im->rw - (uintptr_t)pool_rw;
 
 	if (!im->rw)
 		return;
-	if (im->rw >= pool_rw && slot < NR_SLOTS) {
-		slot_used[slot] = false;
+	if (off < (uintptr_t)SLOT_SIZE * NR_SLOTS) {
+		slot_used[off / SLOT_SIZE] = false;
 	} else {
 		munmap(im->rw, im->size);
 		munmap(im->rx, im->size);

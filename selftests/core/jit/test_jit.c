@@ -20,14 +20,14 @@
  */
 u64 rsp_mod16(u64 a, u64 b, u64 c, u64 d, u64 e);
 asm(".text\n"
-    ".globl rsp_mod16\n"
-    ".type rsp_mod16, @function\n"
-    "rsp_mod16:\n"
-    "	endbr64\n"
-    "	mov %rsp, %rax\n"
-    "	and $15, %eax\n"
-    "	ret\n"
-    ".size rsp_mod16, .-rsp_mod16\n");
+	".globl rsp_mod16\n"
+	".type rsp_mod16, @function\n"
+	"rsp_mod16:\n"
+	"	endbr64\n"
+	"	mov %rsp, %rax\n"
+	"	and $15, %eax\n"
+	"	ret\n"
+	".size rsp_mod16, .-rsp_mod16\n");
 
 /*
  * Calls fn(ctx) with the callee-saved registers rbx, rbp and r12-r15 set to
@@ -35,53 +35,53 @@ asm(".text\n"
  */
 u64 call_checked(xbpf_jit_func fn, const void *ctx, u64 *changed);
 asm(".text\n"
-    ".globl call_checked\n"
-    ".type call_checked, @function\n"
-    "call_checked:\n"
-    "	endbr64\n"
-    "	push %rbx\n"
-    "	push %rbp\n"
-    "	push %r12\n"
-    "	push %r13\n"
-    "	push %r14\n"
-    "	push %r15\n"
-    "	push %rdx\n"
-    "	mov %rdi, %rax\n"
-    "	mov %rsi, %rdi\n"
-    "	mov $0x1111111111111111, %rbx\n"
-    "	mov $0x2222222222222222, %rbp\n"
-    "	mov $0x3333333333333333, %r12\n"
-    "	mov $0x4444444444444444, %r13\n"
-    "	mov $0x5555555555555555, %r14\n"
-    "	mov $0x6666666666666666, %r15\n"
-    "	call *%rax\n"
-    "	mov $0x1111111111111111, %rcx\n"
-    "	xor %rcx, %rbx\n"
-    "	mov $0x2222222222222222, %rcx\n"
-    "	xor %rcx, %rbp\n"
-    "	or %rbp, %rbx\n"
-    "	mov $0x3333333333333333, %rcx\n"
-    "	xor %rcx, %r12\n"
-    "	or %r12, %rbx\n"
-    "	mov $0x4444444444444444, %rcx\n"
-    "	xor %rcx, %r13\n"
-    "	or %r13, %rbx\n"
-    "	mov $0x5555555555555555, %rcx\n"
-    "	xor %rcx, %r14\n"
-    "	or %r14, %rbx\n"
-    "	mov $0x6666666666666666, %rcx\n"
-    "	xor %rcx, %r15\n"
-    "	or %r15, %rbx\n"
-    "	pop %rdx\n"
-    "	mov %rbx, (%rdx)\n"
-    "	pop %r15\n"
-    "	pop %r14\n"
-    "	pop %r13\n"
-    "	pop %r12\n"
-    "	pop %rbp\n"
-    "	pop %rbx\n"
-    "	ret\n"
-    ".size call_checked, .-call_checked\n");
+	".globl call_checked\n"
+	".type call_checked, @function\n"
+	"call_checked:\n"
+	"	endbr64\n"
+	"	push %rbx\n"
+	"	push %rbp\n"
+	"	push %r12\n"
+	"	push %r13\n"
+	"	push %r14\n"
+	"	push %r15\n"
+	"	push %rdx\n"
+	"	mov %rdi, %rax\n"
+	"	mov %rsi, %rdi\n"
+	"	mov $0x1111111111111111, %rbx\n"
+	"	mov $0x2222222222222222, %rbp\n"
+	"	mov $0x3333333333333333, %r12\n"
+	"	mov $0x4444444444444444, %r13\n"
+	"	mov $0x5555555555555555, %r14\n"
+	"	mov $0x6666666666666666, %r15\n"
+	"	call *%rax\n"
+	"	mov $0x1111111111111111, %rcx\n"
+	"	xor %rcx, %rbx\n"
+	"	mov $0x2222222222222222, %rcx\n"
+	"	xor %rcx, %rbp\n"
+	"	or %rbp, %rbx\n"
+	"	mov $0x3333333333333333, %rcx\n"
+	"	xor %rcx, %r12\n"
+	"	or %r12, %rbx\n"
+	"	mov $0x4444444444444444, %rcx\n"
+	"	xor %rcx, %r13\n"
+	"	or %r13, %rbx\n"
+	"	mov $0x5555555555555555, %rcx\n"
+	"	xor %rcx, %r14\n"
+	"	or %r14, %rbx\n"
+	"	mov $0x6666666666666666, %rcx\n"
+	"	xor %rcx, %r15\n"
+	"	or %r15, %rbx\n"
+	"	pop %rdx\n"
+	"	mov %rbx, (%rdx)\n"
+	"	pop %r15\n"
+	"	pop %r14\n"
+	"	pop %r13\n"
+	"	pop %r12\n"
+	"	pop %rbp\n"
+	"	pop %rbx\n"
+	"	ret\n"
+	".size call_checked, .-call_checked\n");
 
 static u64 h_sum(u64 a, u64 b, u64 c, u64 d, u64 e)
 {
@@ -93,11 +93,21 @@ static u64 h_mix(u64 a, u64 b, u64 c, u64 d, u64 e)
 	return a ^ b << 8 ^ c << 16 ^ d << 24 ^ e << 32;
 }
 
-enum { H_SUM = 1, H_MIX, H_RSP };
+/* libc formatting a double: SSE code that wants its stack aligned */
+static u64 h_format(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	char buf[64];
+
+	return snprintf(buf, sizeof(buf), "%.3f/%llu", (double)a / 7,
+			(unsigned long long)b) * 1000 + (u8)buf[0];
+}
+
+enum { H_SUM = 1, H_MIX, H_FORMAT, H_RSP };
 
 static const xbpf_helper_fn helpers[] = {
 	[H_SUM] = h_sum,
 	[H_MIX] = h_mix,
+	[H_FORMAT] = h_format,
 	[H_RSP] = rsp_mod16,
 };
 
@@ -628,6 +638,33 @@ static void test_calls(void)
 		ALU64_K(ADD, R0, 1000),
 		JA(-6),
 	};
+	static const struct bpf_insn imm_into[] = {
+		/*
+		 * An ld_imm64 runs on into f, its second half's code byte
+		 * being that of an exit, which it is not.
+		 */
+		MOV64_K(R2, 1),
+		CALL_PC(2),
+		INSN(BPF_LD | BPF_IMM | BPF_DW, R2, 0, 0, 40),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		/* f: */
+		MOV64_X(R0, R2),
+		ALU64_K(ADD, R0, 1),
+		EXIT(),
+	};
+	static const struct bpf_insn libc[] = {
+		MOV64_K(R1, 22), MOV64_K(R2, 5),
+		CALL(H_FORMAT),
+		MOV64_X(R6, R0),
+		MOV64_K(R1, 700), MOV64_K(R2, 123456),
+		CALL_PC(2),
+		ALU64_X(ADD, R0, R6),
+		EXIT(),
+		/* sub: */
+		ST(DW, R10, -8, 1),
+		CALL(H_FORMAT),
+		EXIT(),
+	};
 	static const struct bpf_insn args[] = {
 		MOV64_K(R1, 1), MOV64_K(R2, 2), MOV64_K(R3, 3),
 		MOV64_K(R4, 4), MOV64_K(R5, 5),
@@ -653,6 +690,11 @@ static void test_calls(void)
 	      through_stack, ARRAY_SIZE(through_stack), 50 + 77);
 	check("falling into a subprogram, jumping into another", fall_into,
 	      ARRAY_SIZE(fall_into), 4003);
+	check("an ld_imm64 running on into a subprogram", imm_into,
+	      ARRAY_SIZE(imm_into), 41);
+	check("libc's snprintf of a double as a helper, in a subprogram too",
+	      libc, ARRAY_SIZE(libc),
+	      h_format(22, 5, 0, 0, 0) + h_format(700, 123456, 0, 0, 0));
 	check("a subprogram gets r1-r5 untouched", args, ARRAY_SIZE(args),
 	      h_mix(0x11, 0x22, 0x33, 0x44, 0x55));
 
@@ -767,7 +809,8 @@ static void test_tail_calls(void)
 			bad++;
 			continue;
 		}
-		direct[0] = direct[1] = &im.jp;
+		direct[0] = &im.jp;
+		direct[1] = &im.jp;
 		ret = call_checked((xbpf_jit_func)(unsigned long)im.rx,
 				   area.buf, &changed);
 		bad += changed || ret != 34 << 8;
@@ -776,7 +819,7 @@ static void test_tail_calls(void)
 	test_result(!bad, "jit: a run with tail calls keeps the caller's r12");
 
 	/*
-	 * A target without an image counts and falls through. Only the JIT
+	 * A target without an image counts, and the call fails. Only the JIT
 	 * can tell, so this compares with the expected value.
 	 */
 	no_image.interp = test_prog(ret_42);
@@ -794,7 +837,7 @@ static void test_tail_calls(void)
 	}
 	use_direct = false;
 	set_slots(NULL, NULL);
-	test_result(!bad, "jit: a target without an image counts, falls through");
+	test_result(!bad, "jit: a call to a target without an image counts, fails");
 }
 
 /* The emitter's contract. */
@@ -816,7 +859,9 @@ static void test_contract(void)
 		{ "a jump before it", { JA(-2), EXIT() }, 2, 0, -EINVAL },
 		{ "a jump into an ld_imm64", { JA(1), LD64(R0, 1) }, 3, 0, -EINVAL },
 		{ "a call out of the program", { CALL_PC(5), EXIT() }, 2, 0, -EINVAL },
-		{ "a half ld_imm64", { MOV64_K(R0, 0), INSN(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, 0) }, 2, 0, -EINVAL },
+		{ "a half ld_imm64",
+		  { MOV64_K(R0, 0), INSN(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, 0) },
+		  2, 0, -EINVAL },
 		{ "an unknown opcode", { INSN(0xff, 0, 0, 0, 0), EXIT() }, 2, 0, -EINVAL },
 		{ "an unknown atomic", { ATOMIC(W, BPF_SUB, R10, R0, -8), EXIT() }, 2, 8, -EINVAL },
 		{ "register 12", { MOV64_X(12, R0), EXIT() }, 2, 0, -EINVAL },
@@ -885,7 +930,8 @@ static void test_contract(void)
 		bad += memcmp(buf1, "\xf3\x0f\x1e\xfa", 4) ||
 		       memcmp(buf1 + l1.tail_entry, "\xf3\x0f\x1e\xfa", 4);
 	}
-	test_result(!bad, "jit: sizing, writing, int3 fill, -EFBIG, determinism, endbr64");
+	test_result(!bad,
+		    "jit: sizing, writing, int3 fill, -EFBIG, same code, endbr64");
 }
 
 /* Every opcode of insn.def goes through the emitter, in every flavour. */
