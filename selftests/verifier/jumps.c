@@ -207,8 +207,8 @@ static const struct vt_row tests[] = {
 },
 {
 	/*
-	 * The way on (R6 = 0) is walked first and leaves a state at
-	 * the join; using R6 as an offset makes it precise there, so the
+	 * The side not taken (R6 = 0) is walked first and leaves a state
+	 * at the join; using R6 as an offset makes it precise there, so the
 	 * branch (R6 = 4) is not pruned against it and runs past the value.
 	 * The padding earns the join a state of its own.
 	 */
