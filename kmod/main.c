@@ -17,9 +17,12 @@ static int __init xbpf_init(void)
 	err = xbpf_object_init();
 	if (err)
 		return err;
-	err = xbpf_run_init();
+	err = xbpf_jit_init();
 	if (err)
 		goto err_object;
+	err = xbpf_run_init();
+	if (err)
+		goto err_jit;
 	err = xbpf_progs_init();
 	if (err)
 		goto err_run;
@@ -31,6 +34,8 @@ static int __init xbpf_init(void)
 
 err_run:
 	xbpf_run_uninit();
+err_jit:
+	xbpf_jit_uninit();
 err_object:
 	xbpf_object_uninit();
 	return err;
@@ -41,6 +46,7 @@ static void __exit xbpf_exit(void)
 	xbpf_dev_uninit();
 	xbpf_run_uninit();
 	xbpf_object_uninit();
+	xbpf_jit_uninit();
 }
 
 module_init(xbpf_init);

@@ -302,6 +302,7 @@ void xbpf_prog_free(struct xbpf_prog *prog)
 	for (i = 0; i < prog->used_map_cnt; i++)
 		xbpf_map_put(prog->used_maps[i]);
 	kfree(prog->used_maps);
+	xbpf_jit_free(prog);
 	xbpf_core_free(prog->insns);
 	free_percpu(prog->stats);
 	kfree(prog);
@@ -309,7 +310,8 @@ void xbpf_prog_free(struct xbpf_prog *prog)
 
 static void prog_free_deferred(struct work_struct *work)
 {
-	xbpf_prog_free(container_of(work, struct xbpf_prog, free_work));
+	xbpf_prog_free(container_of(to_rcu_work(work), struct xbpf_prog,
+				    free_work));
 }
 
 /*
@@ -322,8 +324,9 @@ void xbpf_prog_put(struct xbpf_prog *prog)
 	if (!atomic64_dec_and_test(&prog->refcnt))
 		return;
 	id_free(&prog_ids, &prog->id);
-	INIT_WORK(&prog->free_work, prog_free_deferred);
-	queue_work(xbpf_free_wq, &prog->free_work);
+	/* a CPU may still run it, reached through a tail call: RCU */
+	INIT_RCU_WORK(&prog->free_work, prog_free_deferred);
+	queue_rcu_work(xbpf_free_wq, &prog->free_work);
 }
 
 int xbpf_prog_next_id(u32 id, u32 *next)
@@ -364,7 +367,7 @@ static void prog_show_fdinfo(struct seq_file *m, struct file *file)
 		   "run_cnt:\t%llu\n"
 		   "recursion_misses:\t%llu\n"
 		   "verified_insns:\t%u\n",
-		   prog->type, 0, tag,
+		   prog->type, !!prog->jit, tag,
 		   round_up(prog->len * sizeof(struct bpf_insn) +
 			    sizeof(*prog), PAGE_SIZE),
 		   prog->id, nsecs, cnt, misses, prog->verified_insns);
@@ -401,7 +404,11 @@ int xbpf_object_init(void)
 
 void xbpf_object_uninit(void)
 {
-	/* no fd can exist here (each pins the module): only frees are left */
+	/*
+	 * No fd can exist here (each pins the module): only frees are left,
+	 * some of them still waiting for a grace period before they queue.
+	 */
+	rcu_barrier();
 	destroy_workqueue(xbpf_free_wq);
 	WARN_ON(!idr_is_empty(&map_ids.idr));
 	WARN_ON(!idr_is_empty(&prog_ids.idr));

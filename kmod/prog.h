@@ -13,6 +13,7 @@
 #include <linux/workqueue.h>
 
 #include "core/interp.h"
+#include "core/jit.h"
 #include "core/verifier/verifier.h"
 
 struct xbpf_map;
@@ -67,6 +68,9 @@ struct xbpf_prog {
 	kuid_t uid;
 	u32 verified_insns;
 	u32 max_ctx_offset;	/* test runs need this much ctx */
+	/* while loading: where the verifier's log text ends, if it's open */
+	u32 log_end;
+	bool log_open;
 
 	/* the program as verified and rewritten (xlated) */
 	struct bpf_insn *insns;
@@ -75,11 +79,18 @@ struct xbpf_prog {
 	struct xbpf_map **used_maps;
 	u32 used_map_cnt;
 
-	struct xbpf_interp_prog run;
+	/* what the interpreter runs; as JITed, with the tail call entry */
+	union {
+		struct xbpf_interp_prog run;
+		struct xbpf_jit_prog run_jit;
+	};
+	/* the JIT's image (kmod/jit.c), or NULL: interpreted */
+	struct xbpf_jit_image *jit;
+	xbpf_jit_func jit_func;
 	struct xbpf_prog_stats __percpu *stats;
 
 	atomic64_t refcnt;
-	struct work_struct free_work;
+	struct rcu_work free_work;
 };
 
 /* Verify attr's program into prog (fills insns, used_maps, ...). */
@@ -94,6 +105,23 @@ struct xbpf_perf_event_ctx {
 	u64 sample_period;
 	u64 addr;
 };
+
+/*
+ * JIT prog (kmod/jit.c) as the module parameters say. 0 with prog->jit
+ * set, or 0 and a reason in why if the JIT was off or failed and the
+ * interpreter runs the program; an errno if the JIT failed and jit=2.
+ */
+int xbpf_jit_prog(struct xbpf_prog *prog, char *why, size_t why_len);
+/* Free the image; the program must be unreachable (after RCU). */
+void xbpf_jit_free(struct xbpf_prog *prog);
+u32 xbpf_jit_len(const struct xbpf_prog *prog);
+void xbpf_jit_arena_usage(size_t *used, size_t *total);
+int xbpf_jit_init(void);
+void xbpf_jit_uninit(void);
+const void *xbpf_jit_image(const struct xbpf_prog *prog);
+u32 xbpf_jit_nr_funcs(const struct xbpf_prog *prog);
+void xbpf_jit_func_range(const struct xbpf_prog *prog, u32 i, u64 *addr,
+			 u32 *len);
 
 /* Run prog on ctx: RCU, no migration, recursion-guarded, counted. */
 u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);

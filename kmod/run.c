@@ -47,7 +47,10 @@ u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx)
 		goto out;
 	}
 	start = sched_clock();
-	ret = xbpf_interp_run(&prog->run, ctx, rc->scratch[depth]);
+	if (prog->jit_func)
+		ret = prog->jit_func(ctx);
+	else
+		ret = xbpf_interp_run(&prog->run, ctx, rc->scratch[depth]);
 	u64_stats_update_begin(&stats->syncp);
 	stats->cnt++;
 	stats->nsecs += sched_clock() - start;

@@ -505,6 +505,28 @@ static bool is_perfmon_prog_type(u32 type)
 	 BPF_F_TEST_STATE_FREQ | BPF_F_SLEEPABLE | BPF_F_TEST_RND_HI32 |	\
 	 BPF_F_XDP_HAS_FRAGS)
 
+/*
+ * Turn the verified program into native code, as kmod/jit.c's knobs say.
+ * When the interpreter has to run it instead, the verifier's log (if the
+ * loader asked for one and it has room) ends with the reason.
+ */
+static int prog_jit(struct xbpf_prog *prog, const union bpf_attr *attr)
+{
+	char why[96] = "";
+	size_t n;
+	int err;
+
+	err = xbpf_jit_prog(prog, why, sizeof(why));
+	n = strlen(why);
+	if (n && prog->log_open && prog->log_end + n < attr->log_size) {
+		char __user *buf = u64_to_user_ptr(attr->log_buf);
+
+		if (copy_to_user(buf + prog->log_end, why, n + 1))
+			return -EFAULT;
+	}
+	return err;
+}
+
 static int prog_load(union bpf_attr *attr)
 {
 	const struct xbpf_prog_type *ptype;
@@ -583,6 +605,10 @@ static int prog_load(union bpf_attr *attr)
 	prog->run.helpers = ptype->helpers;
 	prog->run.ops = ptype->interp_ops;
 	prog->run.cookie = prog;
+
+	err = prog_jit(prog, attr);
+	if (err)
+		goto err_free;
 
 	err = xbpf_prog_alloc_id(prog);
 	if (err)
@@ -705,6 +731,69 @@ static int prog_info_rec_sizes(struct bpf_prog_info *info)
 	return 0;
 }
 
+/*
+ * The machine code and its functions' addresses and lengths, as Linux
+ * reports them: the code only to those allowed to see kernel addresses;
+ * one symbol for an interpreted program (Linux's is the interpreter's
+ * address; xbpf reports 0) and zero length.
+ */
+static int prog_info_jited(const struct xbpf_prog *prog,
+			   struct bpf_prog_info *info)
+{
+	/* Linux asks kallsyms_show_value(): CAP_SYSLOG, as with kptr_restrict=1 */
+	bool raw_ok = ns_capable_noaudit(&init_user_ns, CAP_SYSLOG);
+	u32 ulen, i, len, nr = max_t(u32, xbpf_jit_nr_funcs(prog), 1);
+	u64 addr;
+
+	ulen = info->jited_prog_len;
+	info->jited_prog_len = xbpf_jit_len(prog);
+	if (info->jited_prog_len && ulen) {
+		if (raw_ok) {
+			if (copy_to_user(u64_to_user_ptr(info->jited_prog_insns),
+					 xbpf_jit_image(prog),
+					 min(info->jited_prog_len, ulen)))
+				return -EFAULT;
+		} else {
+			info->jited_prog_insns = 0;
+		}
+	}
+
+	ulen = info->nr_jited_ksyms;
+	info->nr_jited_ksyms = nr;
+	if (ulen) {
+		u64 __user *uksyms = u64_to_user_ptr(info->jited_ksyms);
+
+		if (!raw_ok)
+			info->jited_ksyms = 0;
+		for (i = 0; raw_ok && i < min(ulen, nr); i++) {
+			addr = 0;
+			if (prog->jit)
+				xbpf_jit_func_range(prog, i, &addr, &len);
+			if (put_user(addr, &uksyms[i]))
+				return -EFAULT;
+		}
+	}
+
+	ulen = info->nr_jited_func_lens;
+	info->nr_jited_func_lens = nr;
+	if (ulen) {
+		u32 __user *ulens = u64_to_user_ptr(info->jited_func_lens);
+
+		if (!raw_ok)
+			info->jited_func_lens = 0;
+		for (i = 0; raw_ok && i < min(ulen, nr); i++) {
+			len = 0;
+			if (prog->jit)
+				xbpf_jit_func_range(prog, i, &addr, &len);
+			if (put_user(len, &ulens[i]))
+				return -EFAULT;
+		}
+	}
+	/* line info needs BTF, which xbpf does not have */
+	info->nr_jited_line_info = 0;
+	return 0;
+}
+
 static int prog_get_info(struct file *file, struct xbpf_prog *prog,
 			 union bpf_attr *attr, union bpf_attr __user *uattr)
 {
@@ -774,10 +863,9 @@ static int prog_get_info(struct file *file, struct xbpf_prog *prog,
 		if (fault)
 			return -EFAULT;
 	}
-	/* interpreted: no machine code, no kernel symbols */
-	info.jited_prog_len = 0;
-	info.nr_jited_ksyms = 0;
-	info.nr_jited_func_lens = 0;
+	err = prog_info_jited(prog, &info);
+	if (err)
+		return err;
 	info.nr_func_info = 0;
 	info.nr_line_info = 0;
 	info.nr_jited_line_info = 0;

@@ -201,6 +201,8 @@ int xbpf_prog_verify(struct xbpf_prog *prog, const union bpf_attr *attr)
 
 	err = xbpf_verify(&vattr, &prog->ptype->vops, &vhost, res);
 	prog->verified_insns = res->verified_insns;
+	prog->log_end = res->log_end;
+	prog->log_open = res->log_open;
 	if (err)
 		goto free_maps;
 

@@ -44,6 +44,15 @@ struct xbpf_jit_layout {
 	u32 len;		/* bytes of code; int3 fills the rest */
 	u32 tail_entry;		/* offset of the tail call entry */
 	u32 passes;		/* passes it took to settle jump sizes */
+	/*
+	 * Optional, for symbols: func_insn[0..nr_funcs) are the first insns
+	 * of the program's functions, ascending (main's is 0); func_off[]
+	 * gets where each function's code starts in the image (main's: 0,
+	 * the entry).
+	 */
+	const u32 *func_insn;
+	u32 *func_off;
+	u32 nr_funcs;
 };
 
 /* The image's entry point, at offset 0, for a C caller. */

@@ -1299,6 +1299,17 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 		memset(buf + c.pos, 0xcc, size - c.pos);
 	}
 	if (layout) {
+		u32 f, k;
+
+		for (f = 0; layout->func_off && f < layout->nr_funcs; f++) {
+			k = layout->func_insn[f];
+			if (k >= len) {
+				c.err = -EINVAL;
+				goto out;
+			}
+			/* a subprogram's prologue comes right before its insn */
+			layout->func_off[f] = k ? c.addrs[k] - c.prologue_size : 0;
+		}
 		layout->len = prev_len;
 		layout->tail_entry = c.main;
 		layout->passes = pass + 1;

@@ -279,6 +279,9 @@ int xbpf_verify(const struct xbpf_verify_attr *attr,
 
 	print_verification_stats(env, xbpf_core_now_ns() - start_time);
 	res->verified_insns = env->insn_processed;
+	res->log_end = env->log.len_used;
+	res->log_open = env->log.level && env->log.ubuf &&
+			!xbpf_log_full(&env->log);
 	if (env->log.level && xbpf_log_full(&env->log))
 		ret = -ENOSPC;
 	if (env->log.level && !env->log.ubuf)

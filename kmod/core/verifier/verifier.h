@@ -187,6 +187,9 @@ struct xbpf_verify_result {
 	u32 used_map_cnt;
 	bool has_ld_abs;
 	bool has_tail_call;
+	/* where the log's text ends (its NUL), if there is a log to add to */
+	u32 log_end;
+	bool log_open;
 };
 
 /*
