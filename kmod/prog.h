@@ -8,6 +8,8 @@
 #include <uapi/linux/bpf.h>
 #include <linux/cred.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
@@ -122,6 +124,25 @@ const void *xbpf_jit_image(const struct xbpf_prog *prog);
 u32 xbpf_jit_nr_funcs(const struct xbpf_prog *prog);
 void xbpf_jit_func_range(const struct xbpf_prog *prog, u32 i, u64 *addr,
 			 u32 *len);
+
+/*
+ * Loops that run programs many times (test runs) bracket a batch of
+ * __xbpf_prog_run() calls with these, as xbpf_prog_run() does each run,
+ * and leave the bracket to reschedule.
+ */
+static inline void xbpf_run_enter(void)
+{
+	preempt_disable();
+	rcu_read_lock();
+}
+
+static inline void xbpf_run_exit(void)
+{
+	rcu_read_unlock();
+	preempt_enable();
+}
+
+u32 __xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);
 
 /* Run prog on ctx: RCU, no migration, recursion-guarded, counted. */
 u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);

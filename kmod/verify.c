@@ -57,6 +57,9 @@ static int host_get_map(void *priv, s32 fd, const struct xbpf_vmap **vmap)
 	v->id = map->id;
 	v->frozen = READ_ONCE(map->frozen);
 	v->handle = map;
+	if (map->ops->inline_lookup)
+		map->ops->inline_lookup(map, &v->inline_values,
+					&v->inline_elem_size);
 	host->maps[host->map_cnt++] = map;
 	*vmap = v;
 	return 0;

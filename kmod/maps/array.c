@@ -221,6 +221,15 @@ static int array_direct_value_addr(struct xbpf_map *map, u32 off, u64 *addr)
 	return 0;
 }
 
+static void array_inline_lookup(struct xbpf_map *map, u64 *values,
+				u32 *elem_size)
+{
+	struct xbpf_array *array = to_array(map);
+
+	*values = (unsigned long)array->values;
+	*elem_size = array->elem_size;
+}
+
 const struct xbpf_map_ops xbpf_array_map_ops = {
 	.alloc_check	= array_alloc_check,
 	.alloc		= array_alloc,
@@ -231,4 +240,5 @@ const struct xbpf_map_ops xbpf_array_map_ops = {
 	.get_next_key	= array_get_next_key,
 	.mmap		= array_mmap,
 	.direct_value_addr = array_direct_value_addr,
+	.inline_lookup	= array_inline_lookup,
 };

@@ -50,6 +50,12 @@ struct xbpf_map_ops {
 	 * access
 	 */
 	int (*direct_value_addr)(struct xbpf_map *map, u32 off, u64 *addr);
+	/*
+	 * Programs may look up by indexing values directly: element i at
+	 * *values + i * *elem_size, for i < max_entries, fixed for the map's
+	 * life. NULL: lookups call the helper.
+	 */
+	void (*inline_lookup)(struct xbpf_map *map, u64 *values, u32 *elem_size);
 };
 
 struct xbpf_map {

@@ -512,18 +512,24 @@ static int sf_test_repeat(struct xbpf_prog *prog, struct sk_buff *skb,
 		repeat = 1;
 
 	start = ktime_get_ns();
+	xbpf_run_enter();
 	for (;;) {
-		*retval = xbpf_prog_run(prog, skb);
+		*retval = __xbpf_prog_run(prog, skb);
 		if (++runs >= repeat)
 			break;
-		if (signal_pending(current))
+		if (signal_pending(current)) {
+			xbpf_run_exit();
 			return -EINTR;
+		}
 		if (need_resched()) {
+			xbpf_run_exit();
 			spent += ktime_get_ns() - start;
 			cond_resched();
 			start = ktime_get_ns();
+			xbpf_run_enter();
 		}
 	}
+	xbpf_run_exit();
 	spent += ktime_get_ns() - start;
 
 	do_div(spent, runs);

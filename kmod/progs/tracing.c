@@ -74,15 +74,25 @@ int xbpf_tracing_test_run(struct xbpf_prog *prog, const union bpf_attr *attr,
 	if (!repeat)
 		repeat = 1;
 	start = ktime_get_ns();
+	total = 0;
+	xbpf_run_enter();
 	for (i = 0; i < repeat; i++) {
-		retval = xbpf_prog_run(prog, run_ctx);
+		retval = __xbpf_prog_run(prog, run_ctx);
 		if (signal_pending(current)) {
+			xbpf_run_exit();
 			err = -EINTR;
 			goto out;
 		}
-		cond_resched();
+		if (need_resched()) {
+			xbpf_run_exit();
+			total += ktime_get_ns() - start;
+			cond_resched();
+			start = ktime_get_ns();
+			xbpf_run_enter();
+		}
 	}
-	total = ktime_get_ns() - start;
+	xbpf_run_exit();
+	total += ktime_get_ns() - start;
 	do_div(total, repeat);
 	duration = total > U32_MAX ? U32_MAX : (u32)total;
 	if (copy_to_user(&uattr->test.retval, &retval, sizeof(retval)) ||

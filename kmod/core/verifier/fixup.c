@@ -227,3 +227,87 @@ int convert_ctx_accesses(struct xbpf_verifier_env *env)
 	}
 	return 0;
 }
+
+/*
+ * map_lookup_elem on a map whose values form one flat array (the host
+ * says so in the xbpf_vmap) becomes the index computation itself, as
+ * Linux's array_map_gen_lookup() does: no call, R0 = the value or NULL.
+ *
+ *	r1 = values ll
+ *	r0 = *(u32 *)(r2 + 0)
+ *	if r0 >= max_entries goto +3
+ *	r0 <<= log2(elem_size)		(or r0 *= elem_size)
+ *	r0 += r1
+ *	goto +1
+ *	r0 = 0
+ *
+ * Only where every path calls with the same map. xbpf programs come from
+ * trusted loaders (bypass_spec_v1), so the index is not masked.
+ */
+static u32 log2_exact(u32 x)
+{
+	u32 n = 0;
+
+	while (x > 1) {
+		x >>= 1;
+		n++;
+	}
+	return n;
+}
+
+static int inline_array_lookup(const struct xbpf_vmap *map,
+			       struct bpf_insn *buf)
+{
+	u32 es = map->inline_elem_size;
+	int n = 0;
+
+	buf[n++] = (struct bpf_insn){ .code = BPF_LD | BPF_DW | BPF_IMM,
+				      .dst_reg = BPF_REG_1,
+				      .imm = (u32)map->inline_values };
+	buf[n++] = (struct bpf_insn){ .imm = (u32)(map->inline_values >> 32) };
+	buf[n++] = (struct bpf_insn){ .code = BPF_LDX | BPF_MEM | BPF_W,
+				      .dst_reg = BPF_REG_0,
+				      .src_reg = BPF_REG_2 };
+	buf[n++] = (struct bpf_insn){ .code = BPF_JMP | BPF_JGE | BPF_K,
+				      .dst_reg = BPF_REG_0, .off = 3,
+				      .imm = map->max_entries };
+	if (!(es & (es - 1)))
+		buf[n++] = alu_imm(BPF_ALU64, BPF_LSH, BPF_REG_0,
+				   log2_exact(es));
+	else
+		buf[n++] = alu_imm(BPF_ALU64, BPF_MUL, BPF_REG_0, es);
+	buf[n++] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_ADD | BPF_X,
+				      .dst_reg = BPF_REG_0,
+				      .src_reg = BPF_REG_1 };
+	buf[n++] = (struct bpf_insn){ .code = BPF_JMP | BPF_JA, .off = 1 };
+	buf[n++] = alu_imm(BPF_ALU64, BPF_MOV, BPF_REG_0, 0);
+	return n;
+}
+
+int inline_helper_calls(struct xbpf_verifier_env *env)
+{
+	struct bpf_insn insn_buf[16];
+	u32 i;
+	int cnt, err;
+
+	for (i = 0; i < env->len; i++) {
+		const struct bpf_insn *insn = &env->insns[i];
+		const struct xbpf_insn_aux_data *aux = &env->insn_aux_data[i];
+		const struct xbpf_vmap *map;
+
+		if (insn->code != (BPF_JMP | BPF_CALL) || insn->src_reg ||
+		    insn->imm != BPF_FUNC_map_lookup_elem)
+			continue;
+		if (!aux->map_ptr_state || bpf_map_ptr_poisoned(aux))
+			continue;
+		map = bpf_map_ptr(aux);
+		if (!map->inline_values || !map->inline_elem_size)
+			continue;
+		cnt = inline_array_lookup(map, insn_buf);
+		err = xbpf_patch_insns(env, i, insn_buf, cnt);
+		if (err)
+			return err;
+		i += cnt - 1;
+	}
+	return 0;
+}

@@ -218,7 +218,10 @@ static int verify(struct xbpf_verifier_env *env)
 	ret = check_max_stack_depth(env);
 	if (ret)
 		return ret;
-	return convert_ctx_accesses(env);
+	ret = convert_ctx_accesses(env);
+	if (ret)
+		return ret;
+	return inline_helper_calls(env);
 }
 
 int xbpf_verify(const struct xbpf_verify_attr *attr,

@@ -109,6 +109,13 @@ struct xbpf_vmap {
 	bool frozen;
 	/* the host's map: the value an ld_imm64 of this map loads */
 	void *handle;
+	/*
+	 * Set by the host when map_lookup_elem may be inlined as an index
+	 * into one flat array: element i at inline_values + i *
+	 * inline_elem_size for every i < max_entries, for the map's life.
+	 */
+	u64 inline_values;
+	u32 inline_elem_size;
 };
 
 struct xbpf_reg_state {
