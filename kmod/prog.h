@@ -10,6 +10,7 @@
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/clock.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
@@ -142,7 +143,90 @@ static inline void xbpf_run_exit(void)
 	preempt_enable();
 }
 
-u32 __xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);
+/*
+ * Per CPU: the nesting level of runs (process, softirq, hardirq, NMI) and
+ * the interpreter's memory for each, and the statistics' randomness.
+ */
+#define XBPF_RUN_NEST	4
+
+struct xbpf_run_cpu {
+	int depth;
+	u32 stats_rnd;
+	struct xbpf_interp_scratch *scratch[XBPF_RUN_NEST];
+};
+
+DECLARE_PER_CPU(struct xbpf_run_cpu, xbpf_run_cpu);
+
+/*
+ * Statistics are always on: every run is counted. Timing a run costs two
+ * clock reads, which can outweigh a small program, so by default
+ * (xbpf_run_stats, module parameter stats=1) each CPU times every run of a
+ * program's first XBPF_STATS_EXACT there, then one run in
+ * XBPF_STATS_SAMPLE at random, counted as that many: run_time_ns stays
+ * exact for rarely run programs and an unbiased estimate for hot ones.
+ * stats=2 times every run; stats=0 only counts.
+ */
+#define XBPF_STATS_EXACT	256
+#define XBPF_STATS_SAMPLE	16
+
+extern int xbpf_run_stats;
+
+/* How many runs this one's time stands for: 0 if it is not timed. */
+static __always_inline u32 xbpf_stats_weight(const struct xbpf_prog_stats *st)
+{
+	int mode = READ_ONCE(xbpf_run_stats);
+	u32 x;
+
+	if (mode >= 2 || (mode == 1 && st->cnt < XBPF_STATS_EXACT))
+		return 1;
+	if (mode <= 0)
+		return 0;
+	/* xorshift32: cheap, and not in step with what the program does */
+	x = __this_cpu_read(xbpf_run_cpu.stats_rnd);
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	__this_cpu_write(xbpf_run_cpu.stats_rnd, x);
+	return x % XBPF_STATS_SAMPLE ? 0 : XBPF_STATS_SAMPLE;
+}
+
+/*
+ * Run prog inside xbpf_run_enter()/xbpf_run_exit() (preemption off, RCU
+ * read side): the recursion guard, the statistics, the run itself.
+ * Inline: it is the fixed cost of every run.
+ */
+static __always_inline u32 __xbpf_prog_run(struct xbpf_prog *prog,
+					   const void *ctx)
+{
+	struct xbpf_prog_stats *stats = this_cpu_ptr(prog->stats);
+	u64 start = 0, ret = 0;
+	u32 weight;
+	int depth;
+
+	depth = this_cpu_inc_return(xbpf_run_cpu.depth) - 1;
+	if (unlikely(depth >= XBPF_RUN_NEST)) {
+		u64_stats_update_begin(&stats->syncp);
+		stats->misses++;
+		u64_stats_update_end(&stats->syncp);
+		goto out;
+	}
+	weight = xbpf_stats_weight(stats);
+	if (weight)
+		start = sched_clock();
+	if (likely(prog->jit_func))
+		ret = prog->jit_func(ctx);
+	else
+		ret = xbpf_interp_run(&prog->run, ctx,
+				      __this_cpu_read(xbpf_run_cpu.scratch[depth]));
+	u64_stats_update_begin(&stats->syncp);
+	stats->cnt++;
+	if (weight)
+		stats->nsecs += (sched_clock() - start) * weight;
+	u64_stats_update_end(&stats->syncp);
+out:
+	this_cpu_dec(xbpf_run_cpu.depth);
+	return ret;
+}
 
 /* Run prog on ctx: RCU, no migration, recursion-guarded, counted. */
 u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);

@@ -8,6 +8,7 @@
  *   bench_run [-t MS] [-n TRIALS] [NAME...]   one line per program:
  *                                             "NAME NS_PER_RUN RETVAL"
  *   bench_run -l                              list the programs
+ *   -d DIR    also write each program's JITed code to DIR/NAME.bin
  *
  * Each program is calibrated to run about MS milliseconds per trial
  * (default 300); the best of TRIALS trials (default 3) is printed.
@@ -305,6 +306,30 @@ static int run(int fd, __u32 repeat, __u32 *duration, __u32 *retval)
 	return 0;
 }
 
+static const char *dump_dir;
+
+/* Write the program's machine code to DIR/NAME.bin (for objdump). */
+static void dump_jited(const struct prog *pr, int fd)
+{
+	static unsigned char code[1 << 16];
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	char path[256];
+	FILE *f;
+
+	memset(&info, 0, sizeof(info));
+	info.jited_prog_len = sizeof(code);
+	info.jited_prog_insns = ptr_to_u64(code);
+	if (sys_obj_info(fd, &info, &len) || !info.jited_prog_len)
+		return;
+	snprintf(path, sizeof(path), "%s/%s.bin", dump_dir, pr->name);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	fwrite(code, 1, info.jited_prog_len, f);
+	fclose(f);
+}
+
 static int bench(const struct prog *pr, unsigned int ms, int trials)
 {
 	static struct bpf_insn insns[MAX_INSNS];
@@ -332,6 +357,8 @@ static int bench(const struct prog *pr, unsigned int ms, int trials)
 			errno_str(errno), log);
 		return -1;
 	}
+	if (dump_dir)
+		dump_jited(pr, fd);
 	/* calibrate: about ms per trial */
 	if (run(fd, 100, &dur, &retval))
 		goto fail;
@@ -361,8 +388,11 @@ int main(int argc, char **argv)
 	unsigned int ms = 300, i;
 	int trials = 3, opt, err = 0, j;
 
-	while ((opt = getopt(argc, argv, "lt:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "lt:n:d:")) != -1) {
 		switch (opt) {
+		case 'd':
+			dump_dir = optarg;
+			break;
 		case 'l':
 			for (i = 0; i < NPROGS; i++)
 				printf("%-14s %s\n", progs[i].name, progs[i].what);
