@@ -15,9 +15,12 @@
  * hands out the arena in 64-byte granules; when it is full, programs are
  * interpreted (the load's log says so), or the load fails with jit=2.
  *
- * Calls. Module text is within rel32 reach of the kernel's text, but the
- * emitted code stays position-independent: helpers are called through a
- * register, through the image's own retpoline when the kernel uses
+ * Calls. Module text is within rel32 reach of the kernel's text and of
+ * xbpf's own, so the code is emitted for its address in the arena and
+ * calls helpers and hooks directly ("call rel32"), as the kernel's JIT
+ * does; returns go through the kernel's return thunk when it uses one
+ * (X86_FEATURE_RETHUNK). Only the tail call's jump through a register
+ * remains indirect, through the image's own retpoline when the kernel uses
  * retpolines (X86_FEATURE_RETPOLINE).
  *
  * Unwinding. The ORC unwinder has no entries for the arena; a stack walk
@@ -42,6 +45,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <asm/cpufeature.h>
+#include <asm/nospec-branch.h>
 
 #include "core/jit.h"
 #include "prog.h"
@@ -173,6 +177,7 @@ static int jit_emit_image(struct xbpf_prog *prog,
 {
 	struct xbpf_jit_layout layout = {};
 	struct emit_args args = { prog, opts, &layout };
+	struct xbpf_jit_opts placed;
 	struct xbpf_jit_image *img;
 	u32 max_funcs, *starts;
 	int len, err;
@@ -190,22 +195,29 @@ static int jit_emit_image(struct xbpf_prog *prog,
 		goto err_img;
 	}
 	img->nr_funcs = count_funcs(prog->insns, prog->len, starts);
+	/*
+	 * len is the position-independent code's; placed, with direct calls,
+	 * the code can only be shorter.
+	 */
 	img->size = round_up(len, 1U << ARENA_GRANULE_ORDER);
 	img->addr = gen_pool_alloc(arena, img->size);
 	if (!img->addr) {
 		err = -ENOSPC;
 		goto err_img;
 	}
+	placed = *opts;
+	placed.base = img->addr;
+	args.opts = &placed;
 
-	layout.func_insn = starts;
-	layout.func_off = img->func_off;
-	layout.nr_funcs = img->nr_funcs;
+	placed.func_insn = starts;
+	placed.func_off = img->func_off;
+	placed.nr_funcs = img->nr_funcs;
 	err = arena_write(img->addr, img->size, emit_into, &args);
-	if (err >= 0 && err != len)
+	if (err >= 0 && err > len)
 		err = -EFAULT;
 	if (err < 0)
 		goto err_arena;
-	img->len = len;
+	img->len = err;
 
 	prog->run_jit.tail_entry = img->addr + layout.tail_entry;
 	kfree(starts);
@@ -233,6 +245,8 @@ int xbpf_jit_prog(struct xbpf_prog *prog, char *why, size_t why_len)
 	if (boot_cpu_has(X86_FEATURE_RETPOLINE) ||
 	    boot_cpu_has(X86_FEATURE_RETPOLINE_LFENCE))
 		opts.flags |= XBPF_JIT_RETPOLINE;
+	if (boot_cpu_has(X86_FEATURE_RETHUNK))
+		opts.return_thunk = (unsigned long)__x86_return_thunk;
 	if (READ_ONCE(jit_harden) > 0) {
 		opts.flags |= XBPF_JIT_BLIND;
 		opts.blind_seed = get_random_u32();

@@ -26,6 +26,28 @@
 struct xbpf_jit_opts {
 	u32 flags;		/* XBPF_JIT_* */
 	u32 blind_seed;		/* the randomness of BLIND: any value */
+	/*
+	 * Where the image will run, or 0: position-independent code. With
+	 * it, helpers and hooks within rel32 reach of the image are called
+	 * directly ("call rel32", no retpoline needed), and the code is only
+	 * correct at that address. It can only be shorter than the
+	 * position-independent code of the same program.
+	 */
+	unsigned long base;
+	/*
+	 * With base: return through "jmp return_thunk" instead of "ret", as
+	 * the kernel's code does when it uses return thunks (0: ret).
+	 */
+	unsigned long return_thunk;
+	/*
+	 * Optional, for symbols: func_insn[0..nr_funcs) are the first insns
+	 * of the program's functions, ascending (main's is 0); when code is
+	 * written, func_off[] gets where each function's code starts in the
+	 * image (main's: 0, the entry).
+	 */
+	const u32 *func_insn;
+	u32 *func_off;
+	u32 nr_funcs;
 };
 
 /*
@@ -44,15 +66,6 @@ struct xbpf_jit_layout {
 	u32 len;		/* bytes of code; int3 fills the rest */
 	u32 tail_entry;		/* offset of the tail call entry */
 	u32 passes;		/* passes it took to settle jump sizes */
-	/*
-	 * Optional, for symbols: func_insn[0..nr_funcs) are the first insns
-	 * of the program's functions, ascending (main's is 0); func_off[]
-	 * gets where each function's code starts in the image (main's: 0,
-	 * the entry).
-	 */
-	const u32 *func_insn;
-	u32 *func_off;
-	u32 nr_funcs;
 };
 
 /* The image's entry point, at offset 0, for a C caller. */

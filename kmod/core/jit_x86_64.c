@@ -179,6 +179,8 @@ struct jit_ctx {
 	const struct bpf_insn *insns;
 	u32 len;
 	u32 flags;		/* XBPF_JIT_* */
+	unsigned long base;	/* where the code runs; 0: anywhere */
+	unsigned long return_thunk;
 	u32 seed;		/* blinding's randomness, */
 	u32 rnd;		/* and where it is in this pass */
 
@@ -424,9 +426,41 @@ static void emit_rel32(struct jit_ctx *c, u8 op, u32 target)
 	emit_u32(c, target - (c->pos + 4));
 }
 
+/*
+ * Is addr within rel32 reach of every byte of the image? A margin of
+ * 64 MiB: no image comes near that size, and the answer must not change
+ * between passes as the code moves.
+ */
+static bool jit_near(const struct jit_ctx *c, unsigned long addr)
+{
+	s64 d = (s64)(addr - c->base);
+
+	return c->base && d > -(s64)0x7c000000 && d < (s64)0x7c000000;
+}
+
+/* call or jmp (op 0xe8, 0xe9) the absolute address addr, near. */
+static void emit_rel32_abs(struct jit_ctx *c, u8 op, unsigned long addr)
+{
+	emit1(c, op);
+	emit_u32(c, (u32)(addr - (c->base + c->pos + 4)));
+}
+
+/* ret, or the kernel's return thunk */
+static void emit_ret(struct jit_ctx *c)
+{
+	if (c->return_thunk && jit_near(c, c->return_thunk))
+		emit_rel32_abs(c, 0xe9, c->return_thunk);
+	else
+		emit1(c, 0xc3);
+}
+
 /* call fn, which may be anywhere; clobbers rax. */
 static void emit_call_abs(struct jit_ctx *c, const void *fn)
 {
+	if (jit_near(c, (unsigned long)fn)) {
+		emit_rel32_abs(c, 0xe8, (unsigned long)fn);
+		return;
+	}
 	emit_mov_imm64(c, RAX, (unsigned long)fn);
 	if (c->flags & XBPF_JIT_RETPOLINE) {
 		emit_rel32(c, 0xe8, c->prev_thunk);
@@ -1103,7 +1137,7 @@ static void jit_pass(struct jit_ctx *c)
 		emit_rr(c, false, 0x31, TAIL_CNT, TAIL_CNT);
 		emit_rel32(c, 0xe8, main);
 		emit_pop(c, TAIL_CNT);
-		emit1(c, 0xc3);
+		emit_ret(c);
 		emit1(c, 0xcc);
 	}
 	c->main = c->pos;
@@ -1124,7 +1158,7 @@ static void jit_pass(struct jit_ctx *c)
 	}
 	c->addrs[c->len] = c->pos;
 	emit_unwind(c);
-	emit1(c, 0xc3);
+	emit_ret(c);
 	emit1(c, 0xcc);
 	c->thunk = c->pos;
 	if (c->thunk_used)
@@ -1187,13 +1221,15 @@ static int jit_scan(struct jit_ctx *c)
 						INSN_FUNC;
 				break;
 			}
-			c->thunk_used = true;
 			if (insn->imm == BPF_FUNC_tail_call) {
 				ok = ops && ops->tail_call;
 				c->tail_calls = true;
+				c->thunk_used = true;
 			} else {
 				ok = insn->imm >= 0 && c->prog->helpers &&
 				     c->prog->helpers[insn->imm];
+				c->thunk_used |= ok && !jit_near(c,
+					(unsigned long)c->prog->helpers[insn->imm]);
 			}
 			break;
 		case XBPF_FORM_ATOMIC:
@@ -1201,12 +1237,14 @@ static int jit_scan(struct jit_ctx *c)
 			break;
 		case XBPF_FORM_LD_ABS:
 		case XBPF_FORM_LD_IND:
-			c->thunk_used = true;
 			ok = ops && ops->ld_abs;
+			c->thunk_used |= ok && !jit_near(c,
+					(unsigned long)ops->ld_abs);
 			break;
 		case XBPF_FORM_PROBE:
-			c->thunk_used = true;
 			ok = ops && ops->probe_read;
+			c->thunk_used |= ok && !jit_near(c,
+					(unsigned long)ops->probe_read);
 			break;
 		default:
 			ok = true;
@@ -1247,6 +1285,8 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 		.insns = prog->insns,
 		.len = len,
 		.flags = opts ? opts->flags : 0,
+		.base = opts ? opts->base : 0,
+		.return_thunk = opts ? opts->return_thunk : 0,
 		/* xorshift32 needs a nonzero state */
 		.seed = opts && opts->blind_seed ? opts->blind_seed : 0x9e3779b9,
 	};
@@ -1298,18 +1338,20 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 			goto out;
 		memset(buf + c.pos, 0xcc, size - c.pos);
 	}
-	if (layout) {
+	if (buf && opts && opts->func_off) {
 		u32 f, k;
 
-		for (f = 0; layout->func_off && f < layout->nr_funcs; f++) {
-			k = layout->func_insn[f];
+		for (f = 0; f < opts->nr_funcs; f++) {
+			k = opts->func_insn[f];
 			if (k >= len) {
 				c.err = -EINVAL;
 				goto out;
 			}
 			/* a subprogram's prologue comes right before its insn */
-			layout->func_off[f] = k ? c.addrs[k] - c.prologue_size : 0;
+			opts->func_off[f] = k ? c.addrs[k] - c.prologue_size : 0;
 		}
+	}
+	if (layout) {
 		layout->len = prev_len;
 		layout->tail_entry = c.main;
 		layout->passes = pass + 1;
