@@ -125,38 +125,6 @@ void xbpf_jit_free(struct xbpf_prog *prog)
 	kfree(img);
 }
 
-/* The number of functions (main and subprograms) of the xlated program. */
-static u32 count_funcs(const struct bpf_insn *insns, u32 len, u32 *starts)
-{
-	u32 i, n = 1;
-
-	if (starts)
-		starts[0] = 0;
-	for (i = 0; i < len; i++) {
-		const struct bpf_insn *insn = &insns[i];
-		u32 t, j;
-		bool seen = false;
-
-		if (insn->code != (BPF_JMP | BPF_CALL) ||
-		    insn->src_reg != BPF_PSEUDO_CALL)
-			continue;
-		t = i + 1 + insn->imm;
-		if (!starts) {
-			n++;	/* an upper bound: calls may share a target */
-			continue;
-		}
-		for (j = 0; j < n; j++)
-			seen |= starts[j] == t;
-		if (seen)
-			continue;
-		/* keep them ascending: the order of the code */
-		for (j = n++; j > 0 && starts[j - 1] > t; j--)
-			starts[j] = starts[j - 1];
-		starts[j] = t;
-	}
-	return n;
-}
-
 struct emit_args {
 	struct xbpf_prog *prog;
 	const struct xbpf_jit_opts *opts;
@@ -176,59 +144,55 @@ static int jit_emit_image(struct xbpf_prog *prog,
 			  struct xbpf_jit_image **out)
 {
 	struct xbpf_jit_layout layout = {};
-	struct emit_args args = { prog, opts, &layout };
-	struct xbpf_jit_opts placed;
+	struct xbpf_jit_opts placed = *opts;
+	struct emit_args args = { prog, &placed, &layout };
 	struct xbpf_jit_image *img;
-	u32 max_funcs, *starts;
-	int len, err;
+	int len, err, tries;
 
-	len = xbpf_jit_emit(&prog->run, prog->len, prog->stack_depth, opts,
-			    NULL, 0, NULL);
-	if (len < 0)
-		return len;
-
-	max_funcs = count_funcs(prog->insns, prog->len, NULL);
-	img = kzalloc(struct_size(img, func_off, max_funcs), GFP_KERNEL);
-	starts = kcalloc(max_funcs, sizeof(*starts), GFP_KERNEL);
-	if (!img || !starts) {
-		err = -ENOMEM;
-		goto err_img;
-	}
-	img->nr_funcs = count_funcs(prog->insns, prog->len, starts);
-	/*
-	 * len is the position-independent code's; placed, with direct calls,
-	 * the code can only be shorter.
-	 */
-	img->size = round_up(len, 1U << ARENA_GRANULE_ORDER);
-	img->addr = gen_pool_alloc(arena, img->size);
-	if (!img->addr) {
-		err = -ENOSPC;
-		goto err_img;
-	}
-	placed = *opts;
-	placed.base = img->addr;
-	args.opts = &placed;
-
-	placed.func_insn = starts;
+	img = kzalloc(struct_size(img, func_off, prog->func_cnt), GFP_KERNEL);
+	if (!img)
+		return -ENOMEM;
+	img->nr_funcs = prog->func_cnt;
+	placed.func_insn = prog->func_start;
+	placed.func_depth = prog->func_stack_depth;
 	placed.func_off = img->func_off;
 	placed.nr_funcs = img->nr_funcs;
-	err = arena_write(img->addr, img->size, emit_into, &args);
-	if (err >= 0 && err > len)
-		err = -EFAULT;
-	if (err < 0)
-		goto err_arena;
-	img->len = err;
 
+	/*
+	 * Measure as if at the arena's start: whether a call reaches its
+	 * target with a rel32 is the same from anywhere in the arena but
+	 * for targets at the very edge of reach, for which the code measured
+	 * at the address it got is emitted on a second try.
+	 */
+	placed.base = (unsigned long)xbpf_jit_arena;
+	for (tries = 0; ; tries++) {
+		len = xbpf_jit_emit(&prog->run, prog->len, prog->stack_depth,
+				    &placed, NULL, 0, NULL);
+		if (len < 0) {
+			err = len;
+			goto err_img;
+		}
+		img->size = round_up(len, 1U << ARENA_GRANULE_ORDER);
+		img->addr = gen_pool_alloc(arena, img->size);
+		if (!img->addr) {
+			err = -ENOSPC;
+			goto err_img;
+		}
+		placed.base = img->addr;
+		err = arena_write(img->addr, img->size, emit_into, &args);
+		if (err >= 0)
+			break;
+		arena_write(img->addr, img->size, fill_int3, NULL);
+		gen_pool_free(arena, img->addr, img->size);
+		if (err != -EFBIG || tries)
+			goto err_img;
+	}
+	img->len = err;
 	prog->run_jit.tail_entry = img->addr + layout.tail_entry;
-	kfree(starts);
 	*out = img;
 	return 0;
 
-err_arena:
-	arena_write(img->addr, img->size, fill_int3, NULL);
-	gen_pool_free(arena, img->addr, img->size);
 err_img:
-	kfree(starts);
 	kfree(img);
 	return err;
 }

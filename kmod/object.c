@@ -303,6 +303,8 @@ void xbpf_prog_free(struct xbpf_prog *prog)
 		xbpf_map_put(prog->used_maps[i]);
 	kfree(prog->used_maps);
 	xbpf_jit_free(prog);
+	kfree(prog->func_start);
+	kfree(prog->func_stack_depth);
 	xbpf_core_free(prog->insns);
 	free_percpu(prog->stats);
 	kfree(prog);

@@ -79,6 +79,10 @@ struct xbpf_prog {
 	struct bpf_insn *insns;
 	u32 len;
 	u32 stack_depth;
+	/* the functions, for the JIT: first insns and stack depths */
+	u32 func_cnt;
+	u32 *func_start;
+	u32 *func_stack_depth;
 	struct xbpf_map **used_maps;
 	u32 used_map_cnt;
 

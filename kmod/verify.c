@@ -227,6 +227,25 @@ int xbpf_prog_verify(struct xbpf_prog *prog, const union bpf_attr *attr)
 		else
 			xbpf_map_put(host->maps[i]);
 	}
+	prog->func_start = kmemdup(res->func_start,
+				   res->func_cnt * sizeof(u32), GFP_KERNEL);
+	prog->func_stack_depth = kmemdup(res->func_stack_depth,
+					 res->func_cnt * sizeof(u32),
+					 GFP_KERNEL);
+	if (!prog->func_start || !prog->func_stack_depth) {
+		kfree(prog->func_start);
+		kfree(prog->func_stack_depth);
+		prog->func_start = prog->func_stack_depth = NULL;
+		err = -ENOMEM;
+		xbpf_core_free(res->insns);
+		for (i = 0; i < prog->used_map_cnt; i++)
+			xbpf_map_put(prog->used_maps[i]);
+		kfree(prog->used_maps);
+		prog->used_maps = NULL;
+		prog->used_map_cnt = 0;
+		goto free_host;
+	}
+	prog->func_cnt = res->func_cnt;
 	prog->insns = res->insns;
 	prog->len = res->insn_cnt;
 	prog->stack_depth = res->stack_depth;

@@ -48,6 +48,13 @@ struct xbpf_jit_opts {
 	const u32 *func_insn;
 	u32 *func_off;
 	u32 nr_funcs;
+	/*
+	 * Optional, with func_insn: the stack each function uses (at most
+	 * the stack_depth given to xbpf_jit_emit()). Each function then gets
+	 * a frame of its own size, as the verifier's bound on the sum along
+	 * a call chain assumes; without it, every function gets stack_depth.
+	 */
+	const u32 *func_depth;
 };
 
 /*
@@ -73,8 +80,9 @@ typedef u64 (*xbpf_jit_func)(const void *ctx);
 
 /*
  * Emit the len instructions of prog. Every function of the program (main
- * and subprograms alike) gets stack_depth bytes of stack below R10, so it
- * must cover the deepest one; at most XBPF_STACK_SIZE. prog's helpers, ops
+ * and subprograms alike) gets stack_depth bytes of stack below R10 (or
+ * its own, with opts->func_depth), so it must cover the deepest one; at
+ * most XBPF_STACK_SIZE. prog's helpers, ops
  * and cookie are read now and built into the code.
  *
  * With buf NULL nothing is written and the length is only measured. Else

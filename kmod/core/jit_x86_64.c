@@ -198,6 +198,14 @@ struct jit_ctx {
 	u32 thunk, prev_thunk;	/* offset of the retpoline */
 
 	u32 frame;		/* bytes the prologue subtracts from rsp */
+	/*
+	 * With per-function frames (opts->func_depth): each function's
+	 * frame, by function index, and the function being emitted.
+	 */
+	u32 *frames;
+	const u32 *func_insn;
+	u32 nr_funcs;
+	u32 cur_func;
 	u8 saved;		/* bit n: saved_regs[n] used */
 	u32 prologue_size;
 	bool tail_calls;
@@ -543,8 +551,15 @@ static void emit_prologue(struct jit_ctx *c)
 
 	emit_push(c, RBP);
 	emit_mov(c, true, RBP, RSP);
-	if (c->frame)
+	if (c->frames) {
+		/* sub rsp, imm32: the same size for every function's frame */
+		emit_rex(c, true, 0, RSP, false);
+		emit1(c, 0x81);
+		emit1(c, 0xc0 | 5 << 3 | (RSP & 7));
+		emit_u32(c, c->frames[c->cur_func]);
+	} else if (c->frame) {
 		emit_alu_imm(c, true, 5, RSP, c->frame);
+	}
 	for (i = 0; i < ARRAY_SIZE(saved_regs); i++)
 		if (c->saved & 1 << i)
 			emit_push(c, saved_regs[i]);
@@ -1142,10 +1157,14 @@ static void jit_pass(struct jit_ctx *c)
 	}
 	c->main = c->pos;
 	emit_endbr(c);
+	c->cur_func = 0;
 	emit_prologue(c);
 
 	for (i = 0; i < c->len; i++) {
 		if (c->iflags[i] & INSN_FUNC) {
+			while (c->frames && c->cur_func + 1 < c->nr_funcs &&
+			       c->func_insn[c->cur_func + 1] <= i)
+				c->cur_func++;
 			if (runs_on(c, i - 1)) {
 				emit1(c, 0xeb);
 				emit1(c, c->prologue_size);
@@ -1259,15 +1278,35 @@ static int jit_scan(struct jit_ctx *c)
 	return 0;
 }
 
+/* Bytes below rbp for a function using depth bytes of stack. */
+static u32 frame_size(const struct jit_ctx *c, u32 depth)
+{
+	u32 slots = round_up(depth, 8) / 8, i;
+
+	for (i = 0; i < ARRAY_SIZE(saved_regs); i++)
+		slots += !!(c->saved & 1 << i);
+	/* rsp 16-aligned after the pushes */
+	return round_up(depth, 8) + (slots & 1) * 8;
+}
+
 /* The frame, and the size of a prologue, which all functions share. */
 static void jit_frame(struct jit_ctx *c, u32 stack_depth)
 {
 	struct jit_ctx measure = *c;
-	u32 slots = round_up(stack_depth, 8) / 8, i;
+	u32 f;
 
-	for (i = 0; i < ARRAY_SIZE(saved_regs); i++)
-		slots += !!(c->saved & 1 << i);
-	c->frame = round_up(stack_depth, 8) + (slots & 1) * 8;
+	c->frame = frame_size(c, stack_depth);
+	for (f = 0; c->frames && f < c->nr_funcs; f++)
+		c->frames[f] = frame_size(c, c->frames[f]);
+	/* all alike: the shorter prologue of one shared frame does */
+	for (f = 1; c->frames && f < c->nr_funcs; f++)
+		if (c->frames[f] != c->frames[0])
+			break;
+	if (c->frames && f == c->nr_funcs) {
+		c->frame = c->frames[0];
+		xbpf_core_free(c->frames);
+		c->frames = NULL;
+	}
 
 	measure.frame = c->frame;
 	measure.buf = NULL;
@@ -1306,6 +1345,30 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 	c.err = jit_scan(&c);
 	if (c.err)
 		goto out;
+	if (opts && opts->func_depth && opts->func_insn && opts->nr_funcs) {
+		u32 f;
+
+		c.frames = xbpf_core_zalloc(sizeof(u32) * opts->nr_funcs);
+		if (!c.frames) {
+			c.err = -ENOMEM;
+			goto out;
+		}
+		c.func_insn = opts->func_insn;
+		c.nr_funcs = opts->nr_funcs;
+		for (f = 0; f < c.nr_funcs; f++) {
+			u32 k = c.func_insn[f];
+
+			if (k >= len || (f && k <= c.func_insn[f - 1]) ||
+			    (!f && k) || opts->func_depth[f] > stack_depth) {
+				c.err = -EINVAL;
+				goto out;
+			}
+			c.frames[f] = opts->func_depth[f];
+			/* every function gets its prologue, called or not */
+			if (f)
+				c.iflags[k] |= INSN_FUNC;
+		}
+	}
 	jit_frame(&c, stack_depth);
 
 	for (pass = 0; ; pass++) {
@@ -1357,6 +1420,7 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 		layout->passes = pass + 1;
 	}
 out:
+	xbpf_core_free(c.frames);
 	xbpf_core_free(mem);
 	return c.err ? c.err : (int)prev_len;
 }

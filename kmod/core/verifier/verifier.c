@@ -302,7 +302,10 @@ int xbpf_verify(const struct xbpf_verify_attr *attr,
 		res->has_tail_call |= env->subprog_info[i].has_tail_call;
 		res->stack_depth = max_t(u32, res->stack_depth,
 					 env->subprog_info[i].stack_depth);
+		res->func_start[i] = env->subprog_info[i].start;
+		res->func_stack_depth[i] = env->subprog_info[i].stack_depth;
 	}
+	res->func_cnt = env->subprog_cnt;
 	memcpy(res->used_maps, env->used_maps, sizeof(env->used_maps));
 	res->used_map_cnt = env->used_map_cnt;
 out:

@@ -187,6 +187,10 @@ struct xbpf_verify_result {
 	u32 used_map_cnt;
 	bool has_ld_abs;
 	bool has_tail_call;
+	/* the functions: first insn (ascending, main's 0) and stack used */
+	u32 func_cnt;
+	u32 func_start[XBPF_MAX_SUBPROGS];
+	u32 func_stack_depth[XBPF_MAX_SUBPROGS];
 	/* where the log's text ends (its NUL), if there is a log to add to */
 	u32 log_end;
 	bool log_open;
