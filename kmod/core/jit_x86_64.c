@@ -1292,7 +1292,7 @@ static u32 frame_size(const struct jit_ctx *c, u32 depth)
 /* The frame, and the size of a prologue, which all functions share. */
 static void jit_frame(struct jit_ctx *c, u32 stack_depth)
 {
-	struct jit_ctx measure = *c;
+	struct jit_ctx measure;
 	u32 f;
 
 	c->frame = frame_size(c, stack_depth);
@@ -1308,7 +1308,8 @@ static void jit_frame(struct jit_ctx *c, u32 stack_depth)
 		c->frames = NULL;
 	}
 
-	measure.frame = c->frame;
+	measure = *c;
+	measure.buf = NULL;
 	measure.buf = NULL;
 	measure.pos = 0;
 	emit_prologue(&measure);

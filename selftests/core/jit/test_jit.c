@@ -1049,6 +1049,61 @@ static void test_blinding(void)
 		    plain, ARRAY_SIZE(secret));
 }
 
+/*
+ * Per-function frames (opts->func_depth): main keeps 16 bytes of stack,
+ * its callee none; the callee still writes main's stack through a
+ * pointer, and the function offsets come back.
+ */
+static void test_func_frames(void)
+{
+	static const struct bpf_insn insns[] = {
+		ST(DW, R10, -16, 5),
+		MOV64_X(R1, R10),
+		ALU64_K(ADD, R1, -16),
+		MOV64_K(R6, 77),
+		CALL_PC(3),
+		LDX(DW, R0, R10, -16),
+		ALU64_X(ADD, R0, R6),
+		EXIT(),
+		/* sub(p): *p *= 10 */
+		LDX(DW, R2, R1, 0),
+		ALU64_K(MUL, R2, 10),
+		STX(DW, R1, R2, 0),
+		MOV64_K(R0, 0),
+		EXIT(),
+	};
+	/* frames that differ, and frames all alike (one shared frame) */
+	static const u32 starts[] = { 0, 8 }, depths[2][2] = { { 16, 0 },
+							       { 16, 16 } };
+	struct xbpf_interp_prog prog = test_prog(insns);
+	u8 ctx[64] = { 0 };
+	unsigned int d;
+
+	for (d = 0; d < 2; d++) {
+		u32 off[2] = { 99, 0 };
+		struct xbpf_jit_opts opts = {
+			.func_insn = starts, .func_depth = depths[d],
+			.func_off = off, .nr_funcs = 2,
+		};
+		struct image im;
+		u64 want, got = 0;
+		int n;
+
+		want = run_interp(&prog, ctx);
+		n = image_jit(&im, &prog, ARRAY_SIZE(insns), 16, &opts);
+		if (n > 0)
+			got = image_run(&im, ctx);
+		test_result(n > 0 && got == want && want == 127 &&
+			    off[0] == 0 && off[1] > 0 && (int)off[1] < n,
+			    "jit: per-function frames %u/%u: result %llu (want %llu), function at %u",
+			    depths[d][0], depths[d][1],
+			    (unsigned long long)got, (unsigned long long)want,
+			    off[1]);
+		if (n > 0)
+			image_free(&im);
+	}
+}
+
 static void test_retpoline(void)
 {
 	static const struct bpf_insn insns[] = { CALL(H_SUM), EXIT() };
@@ -1250,6 +1305,7 @@ void test_jit(void)
 	test_blinding();
 	test_matrices();
 	test_calls();
+	test_func_frames();
 	test_tail_calls();
 	test_jump_sizing();
 	test_size_speed();
