@@ -23,7 +23,6 @@
  * is ENABLEd does not matter. CPUs brought online later are not covered.
  */
 #include <linux/cpumask.h>
-#include <linux/fs.h>
 #include <linux/kprobes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -35,7 +34,7 @@ struct tp_event {
 	struct xbpf_event *ev;
 	u32 prog_type;		/* the programs it takes; 0: none */
 	bool syscall;
-	u32 record_size;	/* what programs may read; 0: unknown */
+	u32 record_size;	/* what programs may read; 0: no fields */
 	struct perf_event *counters[];	/* by CPU */
 };
 
@@ -120,52 +119,33 @@ static const struct xbpf_event_kind tp_kind = {
 };
 
 /*
- * The end of the event's last field, from its format file ("offset:N;
- * size:M;" per field): what Linux checks a program's context accesses
- * against. 0 if tracefs cannot be read.
+ * The start of Linux 6.1's struct ftrace_event_field (kernel/trace/trace.h),
+ * which trace_get_fields() lists; the format file shows the same fields,
+ * but tracefs files cannot be read with kernel_read().
  */
-static u32 tp_record_size(const char *system, const char *name)
+struct xbpf_ftrace_event_field {
+	struct list_head link;
+	const char *name;
+	const char *type;
+	int filter_type;
+	int offset;
+	int size;
+};
+
+/*
+ * The end of the event's last field, what Linux checks a program's context
+ * accesses against (trace_event_get_offsets()): fields are listed last
+ * defined first, so the first one ends the record.
+ */
+static u32 tp_record_size(struct trace_event_call *call)
 {
-	static const char *const roots[] = {
-		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
-	};
-	char *path, *buf, *p;
-	u32 end = 0;
-	size_t i;
+	struct xbpf_ftrace_event_field *last;
+	struct list_head *head = trace_get_fields(call);
 
-	path = kmalloc(PATH_MAX, GFP_KERNEL);
-	buf = kvmalloc(PAGE_SIZE * 4, GFP_KERNEL);
-	if (!path || !buf)
-		goto out;
-	for (i = 0; i < ARRAY_SIZE(roots); i++) {
-		struct file *f;
-		loff_t pos = 0;
-		ssize_t n;
-
-		snprintf(path, PATH_MAX, "%s/events/%s/%s/format", roots[i],
-			 system, name);
-		f = filp_open(path, O_RDONLY, 0);
-		if (IS_ERR(f))
-			continue;
-		n = kernel_read(f, buf, PAGE_SIZE * 4 - 1, &pos);
-		filp_close(f, NULL);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		for (p = buf; (p = strstr(p, "offset:")); ) {
-			unsigned int off, size;
-
-			if (sscanf(p, "offset:%u; size:%u;", &off,
-				   &size) == 2)
-				end = max(end, off + size);
-			p += 7;
-		}
-		break;
-	}
-out:
-	kvfree(buf);
-	kfree(path);
-	return end;
+	if (list_empty(head))
+		return 0;
+	last = list_first_entry(head, struct xbpf_ftrace_event_field, link);
+	return last->offset + last->size;
 }
 
 int xbpf_tracepoint_open(struct xbpf_event *ev)
@@ -208,7 +188,6 @@ int xbpf_tracepoint_open(struct xbpf_event *ev)
 	call = te->counters[cpumask_first(cpu_online_mask)]->tp_event;
 	if (call) {
 		const char *system = call->class->system;
-		const char *name = trace_event_name(call);
 
 		if (call->flags & TRACE_EVENT_FL_UKPROBE) {
 			te->prog_type = BPF_PROG_TYPE_KPROBE;
@@ -218,9 +197,8 @@ int xbpf_tracepoint_open(struct xbpf_event *ev)
 		} else if (call->flags & TRACE_EVENT_FL_TRACEPOINT) {
 			te->prog_type = BPF_PROG_TYPE_TRACEPOINT;
 		}
-		if (te->prog_type == BPF_PROG_TYPE_TRACEPOINT && system &&
-		    name)
-			te->record_size = tp_record_size(system, name);
+		if (te->prog_type == BPF_PROG_TYPE_TRACEPOINT)
+			te->record_size = tp_record_size(call);
 	}
 	ev->kind = &tp_kind;
 	ev->data = te;
