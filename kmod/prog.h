@@ -47,6 +47,8 @@ const struct xbpf_func_proto *xbpf_base_func_proto(u32 func_id);
  * bpf_probe_read[_str], which only tracing programs have.
  */
 const struct xbpf_func_proto *xbpf_probe_func_proto(u32 func_id, bool compat);
+/* get_current_pid_tgid, get_current_comm (helpers/attach_demo_task.c) */
+const struct xbpf_func_proto *xbpf_attach_demo_task_func_proto(u32 func_id);
 
 struct xbpf_prog_stats {
 	u64 cnt;
