@@ -399,6 +399,98 @@ TEST(raw_tracepoint_errors)
 	close(map);
 }
 
+__attribute__((noinline)) int uprobe_target(int x)
+{
+	asm volatile("" : "+r"(x));
+	return x + 1;
+}
+
+/* The file and offset of code at addr, from /proc/self/maps. */
+static int code_location(void *addr, char *path, size_t len, __u64 *offset)
+{
+	unsigned long a = (unsigned long)addr, start, end, pgoff;
+	char line[512], perms[8];
+	FILE *f = fopen("/proc/self/maps", "re");
+	int found = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		int pos = 0;
+
+		if (sscanf(line, "%lx-%lx %7s %lx %*s %*s %n", &start, &end,
+			   perms, &pgoff, &pos) < 4 || !pos)
+			continue;
+		if (a < start || a >= end)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(path, len, "%s", line + pos);
+		*offset = a - start + pgoff;
+		found = 0;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+static int uprobe_open(const char *path, __u64 offset, int retprobe, int pid)
+{
+	struct perf_event_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = pmu_type("uprobe");
+	attr.config = retprobe ? 1 : 0;
+	attr.config1 = ptr_to_u64(path);
+	attr.config2 = offset;
+	return sys_perf_event_open(&attr, pid, pid == -1 ? 0 : -1, -1,
+				   PERF_FLAG_FD_CLOEXEC);
+}
+
+/* uprobe and uretprobe on a function of this binary: argument, result. */
+TEST(uprobe_args_and_return)
+{
+	int map, rmap, prog, rprog, ev, rev, link, i;
+	char path[256];
+	__u64 offset;
+
+	ASSERT_OK(code_location((void *)uprobe_target, path, sizeof(path),
+				&offset));
+	ASSERT_FD(map, match_map(0x5a5a));
+	ASSERT_FD(rmap, match_map(0x5a5b));
+	ASSERT_FD(prog, match_prog(BPF_PROG_TYPE_KPROBE, map, REGS_DI,
+				   REGS_DI, 0));
+	ASSERT_FD(rprog, match_prog(BPF_PROG_TYPE_KPROBE, rmap, REGS_AX,
+				    REGS_AX, 0));
+	ASSERT_FD(ev, uprobe_open(path, offset, 0, -1));
+	ASSERT_FD(rev, uprobe_open(path, offset, 1, getpid()));
+	ASSERT_OK(ioctl(ev, PERF_EVENT_IOC_SET_BPF, prog));
+	ASSERT_OK(ioctl(ev, PERF_EVENT_IOC_ENABLE, 0));
+	ASSERT_FD(link, link_create(rprog, rev, BPF_PERF_EVENT, 0));
+	ASSERT_OK(ioctl(rev, PERF_EVENT_IOC_ENABLE, 0));
+	for (i = 0; i < N; i++)
+		EXPECT_EQ(0x5a5b, uprobe_target(0x5a5a));
+	EXPECT_EQ(N, match_get(map).hits);
+	EXPECT_EQ(N, match_get(rmap).hits);
+	/* disabled: the uprobe stays, the program does not run */
+	ASSERT_OK(ioctl(ev, PERF_EVENT_IOC_DISABLE, 0));
+	uprobe_target(0x5a5a);
+	EXPECT_EQ(N, match_get(map).hits);
+	close(link);
+	close(rev);
+	close(ev);
+	uprobe_target(0x5a5a);
+	EXPECT_EQ(N, match_get(rmap).hits);
+
+	/* a file that is not there, a directory */
+	EXPECT_ERRNO(ENOENT, uprobe_open("/nonexistent-xbpf", 0, 0, -1));
+	EXPECT_ERRNO(EINVAL, uprobe_open("/", 0, 0, -1));
+	close(rprog);
+	close(prog);
+	close(rmap);
+	close(map);
+}
+
 /* The cookie given to BPF_LINK_CREATE is what the program gets. */
 TEST(link_cookie)
 {
