@@ -472,15 +472,17 @@ TEST(uprobe_args_and_return)
 		EXPECT_EQ(0x5a5b, uprobe_target(0x5a5a));
 	EXPECT_EQ(N, match_get(map).hits);
 	EXPECT_EQ(N, match_get(rmap).hits);
-	/* disabled: the uprobe stays, the program does not run */
+	/* as for kprobes, DISABLE does not stop the program */
 	ASSERT_OK(ioctl(ev, PERF_EVENT_IOC_DISABLE, 0));
 	uprobe_target(0x5a5a);
-	EXPECT_EQ(N, match_get(map).hits);
+	EXPECT_EQ(N + 1, match_get(map).hits);
+	EXPECT_EQ(N + 1, match_get(rmap).hits);
 	close(link);
 	close(rev);
 	close(ev);
 	uprobe_target(0x5a5a);
-	EXPECT_EQ(N, match_get(rmap).hits);
+	EXPECT_EQ(N + 1, match_get(map).hits);
+	EXPECT_EQ(N + 1, match_get(rmap).hits);
 
 	/* a file that is not there, a directory */
 	EXPECT_ERRNO(ENOENT, uprobe_open("/nonexistent-xbpf", 0, 0, -1));

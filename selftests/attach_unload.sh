@@ -37,8 +37,11 @@ busy() {
 busy & b1=$!
 busy & b2=$!
 
+GO=/tmp/attach_unload.go
+rm -f "$GO"
+# the loader stays attached until $GO appears
 build/xbpf exec -- build/examples/opencount build/examples/opencount.bpf.o \
-	kprobe -- sleep 4 >"$OUT" 2>&1 &
+	kprobe -- sh -c "while [ ! -e $GO ]; do sleep 0.1; done" >"$OUT" 2>&1 &
 loader=$!
 i=0
 while ! grep -q attached "$OUT" && [ $i -lt 100 ]; do
@@ -53,6 +56,7 @@ st=$?
 [ $st -ne 0 ] && [ -d /sys/module/xbpf ]
 check "rmmod is refused while it is attached, under load" $?
 
+touch "$GO"
 wait $loader
 st=$?
 sed 's/^/# /' "$OUT"

@@ -5,11 +5,12 @@
  * register_kprobe()/register_kretprobe(), so a missing symbol is ENOENT
  * and a blacklisted one EINVAL, the errnos Linux's kprobe PMU gives.
  *
- * The probe is registered disabled when the event is opened (so the
- * errors come from perf_event_open, as in Linux) and enabled while a
- * program is attached. As in Linux, the program runs on every CPU and
- * whether the event is ENABLEd does not matter. Programs see the probe's
- * struct pt_regs.
+ * As in Linux, the probe is registered when the event is opened (so the
+ * errors come from perf_event_open) and stays until it is closed; its
+ * handler runs the event's program when there is one. Attaching and
+ * detaching programs thus never patches kernel text. As in Linux, the
+ * program runs on every CPU and whether the event is ENABLEd does not
+ * matter. Programs see the probe's struct pt_regs.
  *
  * Not checked, unlike Linux: that the function is ftrace-able (Linux
  * refuses "notrace" functions with EINVAL; the check needs symbols xbpf
@@ -66,12 +67,11 @@ static int kprobe_check_prog(struct xbpf_event *ev, struct xbpf_prog *prog)
 
 static int kprobe_arm(struct xbpf_event *ev)
 {
-	return enable_kprobe(ke_kprobe(ev->data));
+	return 0;
 }
 
 static void kprobe_disarm(struct xbpf_event *ev)
 {
-	disable_kprobe(ke_kprobe(ev->data));
 }
 
 static void kprobe_free(struct xbpf_event *ev)
@@ -132,7 +132,6 @@ int xbpf_kprobe_open(struct xbpf_event *ev, bool is_ret)
 	} else {
 		kp->addr = (kprobe_opcode_t *)(unsigned long)ev->attr.config1;
 	}
-	kp->flags = KPROBE_FLAG_DISABLED;
 	if (is_ret) {
 		ke->rp.handler = kretprobe_ret;
 		err = register_kretprobe(&ke->rp);

@@ -30,8 +30,6 @@ static void uprobe_run(struct uprobe_event *ue, struct pt_regs *regs)
 {
 	struct xbpf_event *ev = ue->ev;
 
-	if (!READ_ONCE(ev->enabled))
-		return;
 	if (ev->pid > 0 && task_tgid_nr(current) != ev->pid)
 		return;
 	xbpf_event_run(ev, regs);
