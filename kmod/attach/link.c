@@ -124,6 +124,7 @@ int xbpf_link_create(const union bpf_attr *attr)
 {
 	u32 attach_type = attr->link_create.attach_type;
 	struct xbpf_prog *prog;
+	bool is_multi;
 	int ret;
 
 	if (XBPF_ATTR_TAIL_SET(attr, link_create.kprobe_multi.cookies))
@@ -136,8 +137,9 @@ int xbpf_link_create(const union bpf_attr *attr)
 	switch (prog->type) {
 	case BPF_PROG_TYPE_KPROBE:
 		/* a kprobe_multi program attaches only as one, and back */
-		if ((prog->expected_attach_type == BPF_TRACE_KPROBE_MULTI) !=
-		    (attach_type == BPF_TRACE_KPROBE_MULTI))
+		is_multi = attach_type == BPF_TRACE_KPROBE_MULTI;
+		if (is_multi != (bool)(prog->expected_attach_type ==
+				       BPF_TRACE_KPROBE_MULTI))
 			goto out;
 		if (attach_type == BPF_PERF_EVENT)
 			ret = perf_link_attach(attr, prog);
