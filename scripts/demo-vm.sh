@@ -65,8 +65,8 @@ build/xbpf exec -- build/examples/opencount build/examples/opencount.bpf.o kprob
 say "the same count from the syscalls:sys_enter_openat tracepoint"
 build/xbpf exec -- build/examples/opencount build/examples/opencount.bpf.o tracepoint -- sh -c "$workload"
 
-say "and from the sys_enter raw tracepoint"
-build/xbpf exec -- build/examples/opencount build/examples/opencount.bpf.o raw_tp -- sh -c "$workload"
+say "and from the sys_enter raw tracepoint; unmodified bpftool, under the shim too, lists the link"
+build/xbpf exec -- build/examples/opencount build/examples/opencount.bpf.o raw_tp -- sh -c "$workload; bpftool link show"
 
 say "detached and closed; xbpf holds nothing"
 build/xbpf status
