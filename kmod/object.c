@@ -21,6 +21,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 
+#include "link.h"
 #include "maps/map.h"
 #include "object.h"
 #include "prog.h"
@@ -42,6 +43,11 @@ static struct id_space map_ids = {
 static struct id_space prog_ids = {
 	.idr = IDR_INIT(prog_ids.idr),
 	.lock = __SPIN_LOCK_UNLOCKED(prog_ids.lock),
+};
+
+static struct id_space link_ids = {
+	.idr = IDR_INIT(link_ids.idr),
+	.lock = __SPIN_LOCK_UNLOCKED(link_ids.lock),
 };
 
 static int id_alloc(struct id_space *ids, void *obj, u32 *idp)
@@ -398,6 +404,108 @@ struct xbpf_prog *xbpf_prog_from_fd(struct fd f)
 	return f.file->private_data;
 }
 
+/* Links. */
+
+int xbpf_link_alloc_id(struct xbpf_link *link)
+{
+	return id_alloc(&link_ids, link, &link->id);
+}
+
+/*
+ * As in Linux, the last reference detaches at once (close() of the last
+ * fd returns with the program off its hook), so this may sleep.
+ */
+void xbpf_link_put(struct xbpf_link *link)
+{
+	struct xbpf_prog *prog = link->prog;
+
+	might_sleep();
+	if (!atomic64_dec_and_test(&link->refcnt))
+		return;
+	if (link->id)
+		id_free(&link_ids, &link->id);
+	link->ops->release(link);
+	link->ops->dealloc(link);
+	xbpf_prog_put(prog);
+}
+
+int xbpf_link_next_id(u32 id, u32 *next)
+{
+	return id_next(&link_ids, id, next);
+}
+
+struct xbpf_link *xbpf_link_get_by_id(u32 id)
+{
+	struct xbpf_link *link;
+
+	if (!id)
+		return ERR_PTR(-ENOENT);
+	link = id_get(&link_ids, id, offsetof(struct xbpf_link, refcnt));
+	return link ?: ERR_PTR(-ENOENT);
+}
+
+static int link_release(struct inode *inode, struct file *file)
+{
+	xbpf_link_put(file->private_data);
+	return 0;
+}
+
+static const char *const link_type_names[] = {
+	[BPF_LINK_TYPE_RAW_TRACEPOINT]	= "raw_tracepoint",
+	[BPF_LINK_TYPE_TRACING]		= "tracing",
+	[BPF_LINK_TYPE_CGROUP]		= "cgroup",
+	[BPF_LINK_TYPE_ITER]		= "iter",
+	[BPF_LINK_TYPE_NETNS]		= "netns",
+	[BPF_LINK_TYPE_XDP]		= "xdp",
+	[BPF_LINK_TYPE_PERF_EVENT]	= "perf",
+	[BPF_LINK_TYPE_KPROBE_MULTI]	= "kprobe_multi",
+	[BPF_LINK_TYPE_STRUCT_OPS]	= "struct_ops",
+};
+
+static void link_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	const struct xbpf_link *link = file->private_data;
+	char tag[2 * BPF_TAG_SIZE + 1];
+
+	if (link->type < ARRAY_SIZE(link_type_names) &&
+	    link_type_names[link->type])
+		seq_printf(m, "link_type:\t%s\n", link_type_names[link->type]);
+	else
+		seq_printf(m, "link_type:\t<%u>\n", link->type);
+	bin2hex(tag, link->prog->tag, sizeof(link->prog->tag));
+	tag[sizeof(tag) - 1] = '\0';
+	seq_printf(m,
+		   "link_id:\t%u\n"
+		   "prog_tag:\t%s\n"
+		   "prog_id:\t%u\n",
+		   link->id, tag, link->prog->id);
+	if (link->ops->show_fdinfo)
+		link->ops->show_fdinfo(link, m);
+}
+
+static const struct file_operations xbpf_link_fops = {
+	.owner		= THIS_MODULE,
+	.release	= link_release,
+	.show_fdinfo	= link_show_fdinfo,
+	.read		= obj_read,
+	.write		= obj_write,
+};
+
+int xbpf_link_new_fd(struct xbpf_link *link)
+{
+	return anon_inode_getfd("bpf_link", &xbpf_link_fops, link,
+				O_RDWR | O_CLOEXEC);
+}
+
+struct xbpf_link *xbpf_link_from_fd(struct fd f)
+{
+	if (!f.file)
+		return ERR_PTR(-EBADF);
+	if (f.file->f_op != &xbpf_link_fops)
+		return ERR_PTR(-EINVAL);
+	return f.file->private_data;
+}
+
 int xbpf_object_init(void)
 {
 	xbpf_free_wq = alloc_workqueue("xbpf_free", WQ_UNBOUND, 0);
@@ -414,6 +522,8 @@ void xbpf_object_uninit(void)
 	destroy_workqueue(xbpf_free_wq);
 	WARN_ON(!idr_is_empty(&map_ids.idr));
 	WARN_ON(!idr_is_empty(&prog_ids.idr));
+	WARN_ON(!idr_is_empty(&link_ids.idr));
 	idr_destroy(&map_ids.idr);
 	idr_destroy(&prog_ids.idr);
+	idr_destroy(&link_ids.idr);
 }

@@ -52,3 +52,17 @@ void xbpf_prog_put(struct xbpf_prog *prog);
 void xbpf_prog_free(struct xbpf_prog *prog);
 int xbpf_prog_next_id(u32 id, u32 *next);
 struct xbpf_prog *xbpf_prog_get_by_id(u32 id);
+
+struct xbpf_link;
+
+/*
+ * Links. A link is attached before it is published: alloc_id, then
+ * new_fd. xbpf_link_put() may sleep (the last one detaches); process
+ * context only.
+ */
+int xbpf_link_alloc_id(struct xbpf_link *link);
+int xbpf_link_new_fd(struct xbpf_link *link);
+struct xbpf_link *xbpf_link_from_fd(struct fd f);
+void xbpf_link_put(struct xbpf_link *link);
+int xbpf_link_next_id(u32 id, u32 *next);
+struct xbpf_link *xbpf_link_get_by_id(u32 id);

@@ -51,6 +51,8 @@ const struct xbpf_func_proto *xbpf_base_func_proto(u32 func_id);
  * bpf_probe_read[_str], which only tracing programs have.
  */
 const struct xbpf_func_proto *xbpf_probe_func_proto(u32 func_id, bool compat);
+/* get_current_pid_tgid, get_current_comm (helpers/attach_demo_task.c) */
+const struct xbpf_func_proto *xbpf_attach_demo_task_func_proto(u32 func_id);
 
 struct xbpf_prog_stats {
 	u64 cnt;
@@ -234,6 +236,28 @@ out:
 
 /* Run prog on ctx: RCU, no migration, recursion-guarded, counted. */
 u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);
+
+/* Count a run that was skipped because the CPU was already running one. */
+void xbpf_prog_inc_misses(struct xbpf_prog *prog);
+
+/*
+ * What an attachment tells the program it runs for (kmod/attach/): while
+ * a program attached to a hook runs, xbpf_run_ctx_get() on its CPU returns
+ * the run's context, else NULL. bpf_cookie is the cookie given with
+ * BPF_LINK_CREATE (perf_event.bpf_cookie), 0 for PERF_EVENT_IOC_SET_BPF;
+ * bpf_get_attach_cookie() returns it. Hook runs never nest on a CPU (a
+ * per-CPU guard skips and counts them), so one pointer per CPU suffices.
+ * Call with preemption disabled, as every helper is.
+ *
+ * Tracepoint programs: as in Linux, the first 8 bytes of the record a
+ * program gets hold the struct pt_regs * of the event while it runs
+ * (helpers such as bpf_perf_event_output read it from there).
+ */
+struct xbpf_run_ctx {
+	u64 bpf_cookie;
+};
+
+struct xbpf_run_ctx *xbpf_run_ctx_get(void);
 
 /* Run count, time and recursion misses, summed over CPUs. */
 void xbpf_prog_get_stats(const struct xbpf_prog *prog, u64 *cnt, u64 *nsecs,

@@ -39,6 +39,17 @@ u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx)
 	return ret;
 }
 
+void xbpf_prog_inc_misses(struct xbpf_prog *prog)
+{
+	struct xbpf_prog_stats *stats = get_cpu_ptr(prog->stats);
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&stats->syncp);
+	stats->misses++;
+	u64_stats_update_end_irqrestore(&stats->syncp, flags);
+	put_cpu_ptr(prog->stats);
+}
+
 void xbpf_prog_get_stats(const struct xbpf_prog *prog, u64 *cnt, u64 *nsecs,
 			 u64 *misses)
 {

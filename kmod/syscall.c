@@ -21,6 +21,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "attach/attach.h"
 #include "maps/map.h"
 #include "object.h"
 #include "prog.h"
@@ -935,7 +936,7 @@ static int obj_get_info_by_fd(union bpf_attr *attr,
 	else if (!IS_ERR(prog))
 		err = prog_get_info(f.file, prog, attr, uattr);
 	else
-		err = -EINVAL;
+		err = xbpf_link_obj_info(f.file, attr, uattr);
 	fdput(f);
 	return err;
 }
@@ -993,6 +994,18 @@ long xbpf_sys_bpf(int cmd, union bpf_attr __user *uattr, unsigned int size)
 		return map_get_fd_by_id(&attr);
 	case BPF_OBJ_GET_INFO_BY_FD:
 		return obj_get_info_by_fd(&attr, uattr);
+	case BPF_RAW_TRACEPOINT_OPEN:
+		return xbpf_raw_tp_open(&attr);
+	case BPF_LINK_CREATE:
+		return xbpf_link_create(&attr);
+	case BPF_LINK_UPDATE:
+		return xbpf_link_update(&attr);
+	case BPF_LINK_DETACH:
+		return xbpf_link_detach(&attr);
+	case BPF_LINK_GET_FD_BY_ID:
+		return xbpf_link_get_fd_by_id(&attr);
+	case BPF_LINK_GET_NEXT_ID:
+		return obj_get_next_id(&attr, uattr, xbpf_link_next_id);
 	default:
 		return -EINVAL;
 	}

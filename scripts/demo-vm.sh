@@ -56,3 +56,17 @@ kill "$pid"
 wait "$pid" 2>/dev/null || true
 say "all closed; xbpf holds nothing"
 build/xbpf status
+
+workload='for i in 1 2 3 4 5; do cat /etc/hostname /etc/os-release >/dev/null; ls / >/dev/null; done; head -c 64 /etc/passwd >/dev/null'
+
+say "a clang-built kprobe program (do_sys_openat2) counts openat() per process name; unmodified libbpf loads and attaches it through the shim"
+build/xbpf exec -- build/examples/opencount build/examples/opencount.bpf.o kprobe -- sh -c "$workload"
+
+say "the same count from the syscalls:sys_enter_openat tracepoint"
+build/xbpf exec -- build/examples/opencount build/examples/opencount.bpf.o tracepoint -- sh -c "$workload"
+
+say "and from the sys_enter raw tracepoint; unmodified bpftool, under the shim too, lists the link"
+build/xbpf exec -- build/examples/opencount build/examples/opencount.bpf.o raw_tp -- sh -c "$workload; bpftool link show"
+
+say "detached and closed; xbpf holds nothing"
+build/xbpf status

@@ -8,7 +8,8 @@
 # Every test binary in build/selftests/ runs twice: natively, against the
 # kernel's own bpf(2), and under `build/xbpf exec`, against xbpf. The
 # expectations are the kernel's, so the pair shows whether xbpf agrees with
-# the kernel on each case. unload.sh runs last, in the xbpf pass only.
+# the kernel on each case. unload.sh and attach_unload.sh run last, in the
+# xbpf pass only.
 #
 # Options:
 #   --native-only   skip the xbpf runs and unload.sh (no module needed)
@@ -57,7 +58,7 @@ count=0
 for n in $names; do
 	count=$((count + native + xbpf))
 done
-[ "$xbpf" = 1 ] && count=$((count + 1))
+[ "$xbpf" = 1 ] && count=$((count + 2))
 
 tmp=$(mktemp -d /tmp/xbpf-selftests.XXXXXX) || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -144,6 +145,7 @@ done
 
 if [ "$xbpf" = 1 ]; then
 	run_one "unload.sh [xbpf]" sh selftests/unload.sh
+	run_one "attach_unload.sh [xbpf]" sh selftests/attach_unload.sh
 fi
 
 [ "$total_skip" -gt 0 ] && echo "# $total_skip skipped"

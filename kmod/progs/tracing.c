@@ -20,7 +20,8 @@ const struct xbpf_func_proto *xbpf_tracing_func_proto(u32 func_id,
 	if (socket_only_helper(func_id))
 		return NULL;
 	return xbpf_base_func_proto(func_id) ?:
-	       xbpf_probe_func_proto(func_id, true);
+	       xbpf_probe_func_proto(func_id, true) ?:
+	       xbpf_attach_demo_task_func_proto(func_id);
 }
 
 bool xbpf_helper_known(u32 func_id)

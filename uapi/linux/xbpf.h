@@ -27,6 +27,36 @@
  * Errors of the ioctl itself, before the bpf command is looked at: EFAULT if
  * the struct xbpf_call cannot be read, ENOTTY for an unknown ioctl number,
  * EINVAL if the reserved field is not zero.
+ *
+ * The second ioctl, XBPF_IOC_PERF_EVENT_OPEN, is perf_event_open(2) for the
+ * events xbpf programs attach to:
+ *
+ *   struct xbpf_perf_event_open req = {
+ *           .attr     = (__u64)(uintptr_t)&attr,  a struct perf_event_attr
+ *           .pid      = -1, .cpu = 0, .group_fd = -1,
+ *           .flags    = PERF_FLAG_FD_CLOEXEC,
+ *   };
+ *   int event_fd = ioctl(xbpf_fd, XBPF_IOC_PERF_EVENT_OPEN, &req);
+ *
+ * behaves as `perf_event_open(&attr, pid, cpu, group_fd, flags)` for
+ *   - attr.type = the kprobe PMU (/sys/bus/event_source/devices/kprobe/type):
+ *     config bit 0 = return probe, config1 = symbol name (user pointer) or
+ *     address, config2 = offset;
+ *   - attr.type = the uprobe PMU: config1 = path, config2 = offset, config
+ *     bit 0 = return probe, bits 32-63 = reference counter offset;
+ *   - PERF_TYPE_TRACEPOINT: config = the id in tracefs events/<cat>/<ev>/id;
+ *   - PERF_TYPE_SOFTWARE, _HARDWARE, _HW_CACHE sampling events, for
+ *     BPF_PROG_TYPE_PERF_EVENT programs.
+ * attr.size 0 means PERF_ATTR_SIZE_VER0, a longer attr needs a zero tail
+ * (else E2BIG, with the size xbpf knows written back to attr.size), as for
+ * perf_event_open(2). The result is an fd of xbpf's own, named
+ * "[perf_event]", that takes PERF_EVENT_IOC_SET_BPF (an xbpf program fd),
+ * PERF_EVENT_IOC_ENABLE and PERF_EVENT_IOC_DISABLE; closing it detaches
+ * the program. It is also the target_fd of BPF_LINK_CREATE with
+ * BPF_PERF_EVENT. As in Linux, a kprobe or tracepoint program runs on every
+ * CPU even though the event was opened for one. Event groups are not
+ * supported: group_fd must be -1 (EINVAL otherwise), and so are cgroup
+ * events (PERF_FLAG_PID_CGROUP: EINVAL). reserved must be zero (EINVAL).
  */
 #ifndef _UAPI_LINUX_XBPF_H
 #define _UAPI_LINUX_XBPF_H
@@ -46,5 +76,17 @@ struct xbpf_call {
 
 #define XBPF_IOC_MAGIC		0xBF
 #define XBPF_IOC_BPF		_IOW(XBPF_IOC_MAGIC, 0x01, struct xbpf_call)
+
+struct xbpf_perf_event_open {
+	__aligned_u64 attr;	/* user pointer to struct perf_event_attr */
+	__s32 pid;		/* as perf_event_open(2) */
+	__s32 cpu;
+	__s32 group_fd;		/* must be -1 */
+	__u32 flags;		/* PERF_FLAG_* */
+	__u64 reserved;		/* must be zero */
+};
+
+#define XBPF_IOC_PERF_EVENT_OPEN \
+	_IOW(XBPF_IOC_MAGIC, 0x02, struct xbpf_perf_event_open)
 
 #endif /* _UAPI_LINUX_XBPF_H */

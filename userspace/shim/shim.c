@@ -3,8 +3,9 @@
  * libxbpf-shim.so: run an unmodified bpf() caller against xbpf.
  *
  * Preloaded with LD_PRELOAD, it replaces libc's syscall(): __NR_bpf goes to
- * /dev/xbpf as an XBPF_IOC_BPF ioctl, every other call passes through to
- * libc untouched. Loaders issue bpf() only through syscall(), so this one
+ * /dev/xbpf as an XBPF_IOC_BPF ioctl; __NR_perf_event_open goes there as
+ * XBPF_IOC_PERF_EVENT_OPEN when the event is one xbpf programs attach to
+ * (perf_event_route()); every other call passes through to libc untouched. Loaders issue bpf() only through syscall(), so this one
  * entry point sees all of it; every fd xbpf returns is a real fd whose
  * ioctl/mmap/poll/close reach the module without the shim.
  *
@@ -27,6 +28,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/perf_event.h>
 #include <linux/xbpf.h>
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
@@ -118,6 +120,83 @@ static long xbpf_bpf(long cmd, long attr, long size)
 	return ioctl(fd, XBPF_IOC_BPF, &call);
 }
 
+/* A PMU's dynamic type number from sysfs, or -1. */
+static int pmu_type(const char *name)
+{
+	char path[128];
+	FILE *f;
+	int type = -1;
+
+	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/type",
+		 name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &type) != 1)
+		type = -1;
+	fclose(f);
+	return type;
+}
+
+enum perf_target { PERF_TO_KERNEL, PERF_TO_XBPF };
+
+/*
+ * Who answers this perf_event_open(): xbpf for the events its programs
+ * attach to (kprobe and uprobe PMU events, tracepoints, and sampling
+ * software/hardware counters, which PERF_EVENT programs use), the kernel
+ * for everything else. Perf buffers for bpf_perf_event_output()
+ * (PERF_TYPE_SOFTWARE, PERF_COUNT_SW_BPF_OUTPUT) stay with the kernel
+ * until xbpf has them: their case belongs here.
+ */
+static enum perf_target perf_event_route(const struct perf_event_attr *attr)
+{
+	static int kprobe_type = -2, uprobe_type = -2;
+
+	if (!attr)
+		return PERF_TO_KERNEL;	/* the kernel's EFAULT */
+	if (kprobe_type == -2)
+		kprobe_type = pmu_type("kprobe");
+	if (uprobe_type == -2)
+		uprobe_type = pmu_type("uprobe");
+	if ((kprobe_type >= 0 && attr->type == (uint32_t)kprobe_type) ||
+	    (uprobe_type >= 0 && attr->type == (uint32_t)uprobe_type))
+		return PERF_TO_XBPF;
+	switch (attr->type) {
+	case PERF_TYPE_TRACEPOINT:
+		return PERF_TO_XBPF;
+	case PERF_TYPE_SOFTWARE:
+		if (attr->config == PERF_COUNT_SW_BPF_OUTPUT)
+			return PERF_TO_KERNEL;
+		/* fall through */
+	case PERF_TYPE_HARDWARE:
+	case PERF_TYPE_HW_CACHE:
+		/* a sampling event: a PERF_EVENT program's hook */
+		return attr->sample_period ? PERF_TO_XBPF : PERF_TO_KERNEL;
+	default:
+		return PERF_TO_KERNEL;
+	}
+}
+
+static long xbpf_perf_event_open(long attr, long pid, long cpu, long group_fd,
+				 long flags)
+{
+	struct xbpf_perf_event_open req = {
+		.attr = (uint64_t)attr,
+		.pid = (int32_t)pid,
+		.cpu = (int32_t)cpu,
+		.group_fd = (int32_t)group_fd,
+		.flags = (uint32_t)flags,
+	};
+	int saved = errno, fd = dev_get();
+
+	if (fd < 0) {
+		errno = ENODEV;
+		return -1;
+	}
+	errno = saved;
+	return ioctl(fd, XBPF_IOC_PERF_EVENT_OPEN, &req);
+}
+
 SHIM_EXPORT long syscall(long nr, ...)
 {
 	long a[6];
@@ -131,6 +210,10 @@ SHIM_EXPORT long syscall(long nr, ...)
 
 	if (nr == __NR_bpf)
 		return xbpf_bpf(a[0], a[1], a[2]);
+	if (nr == __NR_perf_event_open &&
+	    perf_event_route((const struct perf_event_attr *)a[0]) ==
+	    PERF_TO_XBPF)
+		return xbpf_perf_event_open(a[0], a[1], a[2], a[3], a[4]);
 	return real_syscall()(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 

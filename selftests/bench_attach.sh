@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Per-event overhead of attached programs, kernel BPF against xbpf, in one
+# VM boot (a benchmark, not a test):
+#
+#   scripts/vmrun --module kmod/xbpf.ko -- sh selftests/bench_attach.sh [CALLS]
+#
+# For each kind (kprobe, kretprobe on __x64_sys_getpid, the
+# syscalls:sys_exit_getpid tracepoint, the sys_exit raw tracepoint) the
+# same program (a map lookup, a compare, an atomic count) is attached and
+# a tight getpid() loop is timed with and without it. The cost it adds per
+# call is compared: ratio = xbpf's added ns / the kernel's. xbpf runs its
+# interpreter; the kernel runs its JIT. Under TCG the absolute figures are
+# emulation time, but both sides pay the same emulation.
+
+set -u
+BENCH=build/selftests/helpers/bench_attach
+CALLS=${1:-20000}
+
+printf '%-11s %10s %10s %10s %10s %10s %7s\n' kind base_ns kernel_ns \
+	xbpf_ns kernel_add xbpf_add ratio
+for kind in kprobe kretprobe tracepoint raw_tp; do
+	k=$("$BENCH" "$kind" "$CALLS") || { echo "$kind: kernel run failed"; exit 1; }
+	x=$(build/xbpf exec -- "$BENCH" "$kind" "$CALLS") ||
+		{ echo "$kind: xbpf run failed"; exit 1; }
+	set -- $k
+	kb=$2 kw=$3 ka=$4
+	set -- $x
+	xw=$3 xa=$4
+	ratio=$(awk -v a="$xa" -v b="$ka" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+	printf '%-11s %10s %10s %10s %10s %10s %7s\n' "$kind" "$kb" "$kw" "$xw" \
+		"$ka" "$xa" "$ratio"
+done
