@@ -23,12 +23,17 @@ static int __init xbpf_init(void)
 	err = xbpf_progs_init();
 	if (err)
 		goto err_run;
-	err = xbpf_dev_init();
+	err = xbpf_task_helpers_init();
 	if (err)
 		goto err_run;
+	err = xbpf_dev_init();
+	if (err)
+		goto err_task;
 	pr_info("loaded\n");
 	return 0;
 
+err_task:
+	xbpf_task_helpers_uninit();
 err_run:
 	xbpf_run_uninit();
 err_object:
@@ -39,6 +44,7 @@ err_object:
 static void __exit xbpf_exit(void)
 {
 	xbpf_dev_uninit();
+	xbpf_task_helpers_uninit();
 	xbpf_run_uninit();
 	xbpf_object_uninit();
 }

@@ -259,6 +259,10 @@ static ssize_t obj_write(struct file *file, const char __user *buf,
 /* Only maps with a stream of data (ring buffers) can be waited on. */
 static __poll_t map_poll(struct file *file, struct poll_table_struct *pts)
 {
+	struct xbpf_map *map = file->private_data;
+
+	if (map->ops->poll)
+		return map->ops->poll(map, file, pts);
 	return EPOLLERR;
 }
 

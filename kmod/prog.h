@@ -40,13 +40,43 @@ int xbpf_progs_init(void);
 /* Seed the helpers' per-CPU state (helpers/base.c). */
 void xbpf_helpers_init(void);
 
-/* Helpers every program type offers (helpers/base.c), or NULL. */
+/* Helpers of no particular family (helpers/base.c), or NULL. */
 const struct xbpf_func_proto *xbpf_base_func_proto(u32 func_id);
 /*
  * The probe_read family (helpers/probe.c); compat adds the old
  * bpf_probe_read[_str], which only tracing programs have.
  */
 const struct xbpf_func_proto *xbpf_probe_func_proto(u32 func_id, bool compat);
+
+/* Task helpers (helpers/task.c); init/uninit with the module. */
+const struct xbpf_func_proto *xbpf_task_func_proto(u32 func_id);
+int xbpf_task_helpers_init(void);
+void xbpf_task_helpers_uninit(void);
+/* The ring buffer helpers (maps/ringbuf.c). */
+const struct xbpf_func_proto *xbpf_ringbuf_func_proto(u32 func_id);
+
+/*
+ * Linux 6.1's helper sets by program type (helpers/offered.c): the
+ * get_func_proto and helper_offered of xbpf's program types, and the
+ * implementation behind an id (NULL: xbpf has none).
+ */
+const struct xbpf_func_proto *xbpf_func_proto(u32 func_id,
+					const struct xbpf_verifier_env *env);
+bool xbpf_helper_offered(u32 func_id, const struct xbpf_verifier_env *env);
+const struct xbpf_func_proto *xbpf_helper_impl(u32 prog_type, u32 func_id);
+
+/*
+ * The run context an attachment sets around a program run
+ * (helpers/run_ctx.c has the contract): set returns the previous one.
+ */
+struct xbpf_run_ctx {
+	u64 cookie;
+	u64 func_ip;
+};
+
+struct xbpf_run_ctx *xbpf_run_ctx_set(struct xbpf_run_ctx *ctx);
+u64 xbpf_run_cookie(void);
+u64 xbpf_run_func_ip(void);
 
 struct xbpf_prog_stats {
 	u64 cnt;

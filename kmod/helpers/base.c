@@ -137,7 +137,7 @@ const struct xbpf_func_proto *xbpf_base_func_proto(u32 func_id)
 	for (i = 0; i < ARRAY_SIZE(base_protos); i++)
 		if (base_protos[i].func_id == func_id)
 			return &base_protos[i];
-	return xbpf_probe_func_proto(func_id, false);
+	return NULL;
 }
 
 void xbpf_helpers_init(void)

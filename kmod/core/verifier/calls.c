@@ -946,7 +946,14 @@ static int find_func_proto(struct xbpf_verifier_env *env, int func_id,
 		fn = env->ops->get_func_proto(func_id, env);
 	if (!fn) {
 		/* Linux would check the call: the verdict is not known */
-		if (env->ops->helper_known && env->ops->helper_known(func_id)) {
+		bool known;
+
+		if (env->ops->helper_offered)
+			known = env->ops->helper_offered(func_id, env);
+		else
+			known = env->ops->helper_known &&
+				env->ops->helper_known(func_id);
+		if (known) {
 			verbose(env, "xbpf: helper %s#%d is not supported yet\n",
 				func_id_name(func_id), func_id);
 			return -ENOTSUPP;
