@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tracing helpers: what each returns (checked against what userspace
+ * knows of itself), and which program types may call which helper, with
+ * Linux 6.1's errno and log line for those they may not. Programs run
+ * through BPF_PROG_TEST_RUN on a raw tracepoint, which Linux offers too,
+ * so both runs check the kernel's own results.
+ */
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <linux/bpf.h>
+
+#include <kselftest_harness.h>
+
+#include "xbpf_test.h"
+
+#define INSN(c, d, s, o, i) ((struct bpf_insn){ c, d, s, o, i })
+#define MOV64_IMM(d, i)	INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
+#define MOV64_REG(d, s)	INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
+#define ADD64_IMM(d, i)	INSN(BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, i)
+#define LDX_DW(d, s, o)	INSN(BPF_LDX | BPF_MEM | BPF_DW, d, s, o, 0)
+#define STX_DW(d, s, o)	INSN(BPF_STX | BPF_MEM | BPF_DW, d, s, o, 0)
+#define ST_W(d, o, i)	INSN(BPF_ST | BPF_MEM | BPF_W, d, 0, o, i)
+#define JEQ_IMM(d, i, o) INSN(BPF_JMP | BPF_JEQ | BPF_K, d, 0, o, i)
+#define CALL(f)		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, f)
+#define EXIT		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#define LD_MAP(d, fd)	INSN(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_FD, 0, fd), \
+			INSN(0, 0, 0, 0, 0)
+
+static char log_buf[65536];
+
+static int load(__u32 type, const struct bpf_insn *insns, __u32 cnt,
+		const char *license)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = type;
+	attr.insns = ptr_to_u64(insns);
+	attr.insn_cnt = cnt;
+	attr.license = ptr_to_u64(license);
+	attr.log_buf = ptr_to_u64(log_buf);
+	attr.log_size = sizeof(log_buf);
+	attr.log_level = 1;
+	log_buf[0] = '\0';
+	return sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
+}
+
+static int run_raw_tp(int fd, __u64 *ctx, __u32 ctx_size, __u32 *retval)
+{
+	union bpf_attr attr;
+	int err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = fd;
+	attr.test.ctx_in = ptr_to_u64(ctx);
+	attr.test.ctx_size_in = ctx_size;
+	err = sys_bpf(BPF_PROG_TEST_RUN, &attr, sizeof(attr));
+	*retval = attr.test.retval;
+	return err;
+}
+
+/* The results the task program leaves in its map value. */
+struct task_results {
+	__u64 pid_tgid;
+	__u64 uid_gid;
+	__u64 cgroup_id;
+	char comm[16];
+	__u64 comm_ret;
+	__u32 ns_pid, ns_tgid;	/* struct bpf_pidns_info */
+	__u64 ns_ret;
+	__u64 task;
+	__u32 ns_pid_bad, ns_tgid_bad;
+	__u64 ns_ret_bad;
+};
+
+TEST(task_helpers)
+{
+	struct task_results res;
+	char name[16] = "xbpf-helpers";
+	char self[16];
+	struct stat st;
+	__u64 ctx[2];
+	__u32 key = 0, retval = 1;
+	int map, fd;
+	struct bpf_insn prog[] = {
+		MOV64_REG(6, 1),
+		ST_W(10, -4, 0),
+		MOV64_REG(2, 10),
+		ADD64_IMM(2, -4),
+		LD_MAP(1, 0),
+		CALL(BPF_FUNC_map_lookup_elem),
+		JEQ_IMM(0, 0, 29),
+		MOV64_REG(7, 0),
+		CALL(BPF_FUNC_get_current_pid_tgid),
+		STX_DW(7, 0, 0),
+		CALL(BPF_FUNC_get_current_uid_gid),
+		STX_DW(7, 0, 8),
+		CALL(BPF_FUNC_get_current_cgroup_id),
+		STX_DW(7, 0, 16),
+		MOV64_REG(1, 7),
+		ADD64_IMM(1, 24),
+		MOV64_IMM(2, 16),
+		CALL(BPF_FUNC_get_current_comm),
+		STX_DW(7, 0, 40),
+		/* the pid namespace named by ctx: dev, inode */
+		LDX_DW(1, 6, 0),
+		LDX_DW(2, 6, 8),
+		MOV64_REG(3, 7),
+		ADD64_IMM(3, 48),
+		MOV64_IMM(4, 8),
+		CALL(BPF_FUNC_get_ns_current_pid_tgid),
+		STX_DW(7, 0, 56),
+		CALL(BPF_FUNC_get_current_task),
+		STX_DW(7, 0, 64),
+		/* a namespace that does not match: inode + 1 */
+		LDX_DW(1, 6, 0),
+		LDX_DW(2, 6, 8),
+		ADD64_IMM(2, 1),
+		MOV64_REG(3, 7),
+		ADD64_IMM(3, 72),
+		MOV64_IMM(4, 8),
+		CALL(BPF_FUNC_get_ns_current_pid_tgid),
+		STX_DW(7, 0, 80),
+		MOV64_IMM(0, 0),
+		EXIT,
+	};
+
+	ASSERT_EQ(0, prctl(PR_SET_NAME, name));
+	ASSERT_EQ(0, stat("/proc/self/ns/pid", &st));
+	ctx[0] = st.st_dev;
+	ctx[1] = st.st_ino;
+
+	map = sys_map_create(BPF_MAP_TYPE_ARRAY, 4, sizeof(res), 1, 0);
+	ASSERT_LE(3, map);
+	prog[4].imm = map;
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	ASSERT_LE(3, fd) TH_LOG("load: %s\n%s", errno_str(errno), log_buf);
+	ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval))
+		TH_LOG("test_run: %s", errno_str(errno));
+	EXPECT_EQ(0, retval);
+	memset(&res, 0xaa, sizeof(res));
+	ASSERT_EQ(0, sys_map_lookup(map, &key, &res, 0));
+
+	EXPECT_EQ(((__u64)getpid() << 32) | (__u32)gettid(), res.pid_tgid);
+	EXPECT_EQ(((__u64)getgid() << 32) | getuid(), res.uid_gid);
+	EXPECT_NE(0, res.cgroup_id);
+	ASSERT_EQ(0, prctl(PR_GET_NAME, self));
+	EXPECT_EQ(0, res.comm_ret);
+	EXPECT_STREQ(self, res.comm);
+	EXPECT_EQ(0, res.ns_ret);
+	EXPECT_EQ((__u32)gettid(), res.ns_pid);
+	EXPECT_EQ((__u32)getpid(), res.ns_tgid);
+	EXPECT_NE(0, res.task);
+	/* no such namespace: -EINVAL and a zeroed result */
+	EXPECT_EQ(-EINVAL, (__s64)res.ns_ret_bad);
+	EXPECT_EQ(0, res.ns_pid_bad);
+	EXPECT_EQ(0, res.ns_tgid_bad);
+	close(fd);
+	close(map);
+}
+
+/* A cgroup v2 id is the inode number of its directory. */
+TEST(cgroup_id_is_the_cgroup_inode)
+{
+	char line[512], path[600];
+	struct stat st;
+	__u64 ctx[2] = { 0, 0 }, value = 0;
+	__u32 key = 0, retval;
+	FILE *f;
+	int map, fd;
+	struct bpf_insn prog[] = {
+		CALL(BPF_FUNC_get_current_cgroup_id),
+		STX_DW(10, 0, -8),
+		ST_W(10, -12, 0),
+		MOV64_REG(2, 10),
+		ADD64_IMM(2, -12),
+		MOV64_REG(3, 10),
+		ADD64_IMM(3, -8),
+		LD_MAP(1, 0),
+		MOV64_IMM(4, 0),
+		CALL(BPF_FUNC_map_update_elem),
+		MOV64_IMM(0, 0),
+		EXIT,
+	};
+
+	f = fopen("/proc/self/cgroup", "r");
+	ASSERT_NE(NULL, f);
+	path[0] = '\0';
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(path, sizeof(path), "/sys/fs/cgroup%s",
+				 line + 3);
+		}
+	fclose(f);
+	if (!path[0] || stat(path, &st))
+		SKIP(return, "no cgroup v2 hierarchy mounted");
+
+	map = sys_map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0);
+	ASSERT_LE(3, map);
+	prog[7].imm = map;
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	ASSERT_LE(3, fd) TH_LOG("load: %s\n%s", errno_str(errno), log_buf);
+	ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval));
+	ASSERT_EQ(0, sys_map_lookup(map, &key, &value, 0));
+	EXPECT_EQ(st.st_ino, value);
+	close(fd);
+	close(map);
+}
+
+/* bpf_get_current_comm() truncates to the buffer, NUL included. */
+TEST(comm_truncated)
+{
+	__u64 ctx[2] = { 0, 0 }, value[2];
+	__u32 key = 0, retval;
+	int map, fd;
+	struct bpf_insn prog[] = {
+		ST_W(10, -4, 0),
+		MOV64_REG(2, 10),
+		ADD64_IMM(2, -4),
+		LD_MAP(1, 0),
+		CALL(BPF_FUNC_map_lookup_elem),
+		JEQ_IMM(0, 0, 3),
+		MOV64_REG(1, 0),
+		MOV64_IMM(2, 4),
+		CALL(BPF_FUNC_get_current_comm),
+		MOV64_IMM(0, 0),
+		EXIT,
+	};
+
+	ASSERT_EQ(0, prctl(PR_SET_NAME, "abcdefgh"));
+	map = sys_map_create(BPF_MAP_TYPE_ARRAY, 4, 16, 1, 0);
+	ASSERT_LE(3, map);
+	memset(value, 'z', sizeof(value));
+	ASSERT_EQ(0, sys_map_update(map, &key, value, 0));
+	prog[3].imm = map;
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	ASSERT_LE(3, fd) TH_LOG("load: %s\n%s", errno_str(errno), log_buf);
+	ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval));
+	ASSERT_EQ(0, sys_map_lookup(map, &key, value, 0));
+	EXPECT_EQ(0, memcmp("abc\0zzzz", value, 8));
+	close(fd);
+	close(map);
+}
+
+/* One call of helper id from a program of type; r1 the ctx, r2-r5 zero. */
+static int load_call(__u32 type, __u32 id, const char *license)
+{
+	struct bpf_insn prog[] = {
+		MOV64_IMM(2, 0), MOV64_IMM(3, 0),
+		MOV64_IMM(4, 0), MOV64_IMM(5, 0),
+		CALL(id),
+		MOV64_IMM(0, 0),
+		EXIT,
+	};
+
+	return load(type, prog, ARRAY_SIZE(prog), license);
+}
+
+struct availability {
+	__u32 type;
+	__u32 id;
+	const char *name;
+	int err;		/* 0: loads */
+	const char *msg;	/* in the log when refused */
+};
+
+/*
+ * Calls whose verdict Linux 6.1 decides by the program type alone, or
+ * that xbpf implements (so both runs must agree).
+ */
+static const struct availability availability[] = {
+	/* socket filters have no task or tracing helpers */
+	{ BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_get_current_pid_tgid,
+	  "bpf_get_current_pid_tgid", EINVAL,
+	  "unknown func bpf_get_current_pid_tgid#14\n" },
+	{ BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_get_current_comm,
+	  "bpf_get_current_comm", EINVAL,
+	  "unknown func bpf_get_current_comm#16\n" },
+	{ BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_send_signal,
+	  "bpf_send_signal", EINVAL, "unknown func bpf_send_signal#109\n" },
+	{ BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_get_func_ip,
+	  "bpf_get_func_ip", EINVAL, "unknown func bpf_get_func_ip#173\n" },
+	{ BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_override_return,
+	  "bpf_override_return", EINVAL,
+	  "unknown func bpf_override_return#58\n" },
+	/* the base set, and socket programs' own coarse clock */
+	{ BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_ktime_get_coarse_ns,
+	  "bpf_ktime_get_coarse_ns", 0, NULL },
+	{ BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_get_current_task,
+	  "bpf_get_current_task", 0, NULL },
+	/* tracing types: never the socket helpers */
+	{ BPF_PROG_TYPE_KPROBE, BPF_FUNC_ktime_get_coarse_ns,
+	  "bpf_ktime_get_coarse_ns", EINVAL,
+	  "unknown func bpf_ktime_get_coarse_ns#160\n" },
+	{ BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_skb_load_bytes,
+	  "bpf_skb_load_bytes", EINVAL,
+	  "unknown func bpf_skb_load_bytes#26\n" },
+	{ BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_get_socket_cookie,
+	  "bpf_get_socket_cookie", EINVAL,
+	  "unknown func bpf_get_socket_cookie#46\n" },
+	/* Debian's 6.1 has no CONFIG_BPF_KPROBE_OVERRIDE */
+	{ BPF_PROG_TYPE_KPROBE, BPF_FUNC_override_return,
+	  "bpf_override_return", EINVAL,
+	  "unknown func bpf_override_return#58\n" },
+	/* cookies: kprobes, tracepoints, perf events; not raw tracepoints */
+	{ BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_get_attach_cookie,
+	  "bpf_get_attach_cookie", EINVAL,
+	  "unknown func bpf_get_attach_cookie#174\n" },
+	{ BPF_PROG_TYPE_KPROBE, BPF_FUNC_perf_prog_read_value,
+	  "bpf_perf_prog_read_value", EINVAL,
+	  "unknown func bpf_perf_prog_read_value#56\n" },
+	/* offered to every tracing type, but only kprobes may call it */
+	{ BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_get_func_ip,
+	  "bpf_get_func_ip", ENOTSUPP,
+	  "func bpf_get_func_ip#173 not supported for program type 5\n" },
+	{ BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_get_func_ip,
+	  "bpf_get_func_ip", ENOTSUPP,
+	  "func bpf_get_func_ip#173 not supported for program type 17\n" },
+	/* ids past the last helper */
+	{ BPF_PROG_TYPE_KPROBE, __BPF_FUNC_MAX_ID, "max", EINVAL,
+	  "invalid func unknown#" },
+};
+
+TEST(helper_availability_by_type)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(availability); i++) {
+		const struct availability *a = &availability[i];
+		int fd;
+
+		fd = load_call(a->type, a->id, "GPL");
+		if (!a->err) {
+			EXPECT_LE(3, fd)
+				TH_LOG("type %u %s: %s\n%s", a->type, a->name,
+				       errno_str(errno), log_buf);
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		EXPECT_EQ(-1, fd) TH_LOG("type %u %s loaded", a->type,
+					 a->name);
+		EXPECT_EQ(a->err, errno)
+			TH_LOG("type %u %s: %s\n%s", a->type, a->name,
+			       errno_str(errno), log_buf);
+		EXPECT_NE(NULL, strstr(log_buf, a->msg))
+			TH_LOG("type %u %s: log\n%s", a->type, a->name,
+			       log_buf);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+/* Linux 6.1 has these for the type; xbpf does not yet: ENOTSUPP. */
+TEST(offered_but_missing_is_enotsupp)
+{
+	int fd;
+
+	if (!running_under_xbpf())
+		SKIP(return, "xbpf's answer for helpers it lacks");
+	fd = load_call(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_task_stack, "GPL");
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(ENOTSUPP, errno);
+	EXPECT_NE(NULL, strstr(log_buf, "bpf_get_task_stack#141"));
+}
+
+TEST(gpl_only_helpers)
+{
+	int fd;
+
+	fd = load_call(BPF_PROG_TYPE_RAW_TRACEPOINT,
+		       BPF_FUNC_get_current_task, "Proprietary");
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_NE(NULL, strstr(log_buf, "cannot call GPL-restricted function from non-GPL compatible program\n"))
+		TH_LOG("log\n%s", log_buf);
+	/* pid_tgid is not GPL-only */
+	fd = load_call(BPF_PROG_TYPE_RAW_TRACEPOINT,
+		       BPF_FUNC_get_current_pid_tgid, "Proprietary");
+	EXPECT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	if (fd >= 0)
+		close(fd);
+}
+
+TEST(get_func_ip_and_cookie_in_kprobe)
+{
+	struct bpf_insn prog[] = {
+		MOV64_REG(6, 1),
+		CALL(BPF_FUNC_get_func_ip),
+		MOV64_REG(7, 0),
+		MOV64_REG(1, 6),
+		CALL(BPF_FUNC_get_attach_cookie),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_X, 0, 7, 0, 0),
+		EXIT,
+	};
+	__u64 regs[21] = { 0 };
+	__u32 retval = 1;
+	int fd;
+
+	fd = load(BPF_PROG_TYPE_KPROBE, prog, ARRAY_SIZE(prog), "GPL");
+	ASSERT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	if (running_under_xbpf()) {
+		/* beyond Linux: a test run, which has no probe or cookie */
+		ASSERT_EQ(0, run_raw_tp(fd, regs, sizeof(regs), &retval));
+		EXPECT_EQ(0, retval);
+	}
+	close(fd);
+}
+
+/* bpf_send_signal() to the caller itself, as Linux's selftest does. */
+static volatile sig_atomic_t got_usr1;
+
+static void on_usr1(int sig __attribute__((unused)))
+{
+	got_usr1 = 1;
+}
+
+TEST(send_signal_to_self)
+{
+	__u64 ctx[2] = { 0, 0 };
+	__u32 retval = 1;
+	int fd;
+	struct bpf_insn prog[] = {
+		MOV64_IMM(1, SIGUSR1),
+		CALL(BPF_FUNC_send_signal_thread),
+		EXIT,
+	};
+
+	signal(SIGUSR1, on_usr1);
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	ASSERT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	got_usr1 = 0;
+	ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval));
+	EXPECT_EQ(0, retval);
+	EXPECT_EQ(1, got_usr1);
+
+	/* an invalid signal: -EINVAL from the helper */
+	close(fd);
+	prog[0].imm = 1000;
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	ASSERT_LE(3, fd);
+	ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval));
+	EXPECT_EQ((__u32)-EINVAL, retval);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
