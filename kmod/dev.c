@@ -8,6 +8,7 @@
 #include <linux/uaccess.h>
 #include <linux/xbpf.h>
 
+#include "maps/perf_buffer.h"
 #include "xbpf.h"
 
 static long xbpf_dev_ioctl(struct file *file, unsigned int cmd,
@@ -15,6 +16,8 @@ static long xbpf_dev_ioctl(struct file *file, unsigned int cmd,
 {
 	struct xbpf_call call;
 
+	if (cmd == XBPF_IOC_PERF_OUTPUT)
+		return xbpf_perf_buf_create((void __user *)arg);
 	if (cmd != XBPF_IOC_BPF)
 		return -ENOTTY;
 	if (copy_from_user(&call, (void __user *)arg, sizeof(call)))

@@ -397,6 +397,12 @@ struct xbpf_prog *xbpf_prog_from_fd(struct fd f)
 	return f.file->private_data;
 }
 
+/* Run work on the free workqueue, which module exit drains. */
+void xbpf_defer_free(struct work_struct *work)
+{
+	queue_work(xbpf_free_wq, work);
+}
+
 int xbpf_object_init(void)
 {
 	xbpf_free_wq = alloc_workqueue("xbpf_free", WQ_UNBOUND, 0);
@@ -406,6 +412,7 @@ int xbpf_object_init(void)
 void xbpf_object_uninit(void)
 {
 	/* no fd can exist here (each pins the module): only frees are left */
+	rcu_barrier();	/* RCU callbacks that queue frees */
 	destroy_workqueue(xbpf_free_wq);
 	WARN_ON(!idr_is_empty(&map_ids.idr));
 	WARN_ON(!idr_is_empty(&prog_ids.idr));

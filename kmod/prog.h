@@ -54,6 +54,9 @@ int xbpf_task_helpers_init(void);
 void xbpf_task_helpers_uninit(void);
 /* The ring buffer helpers (maps/ringbuf.c). */
 const struct xbpf_func_proto *xbpf_ringbuf_func_proto(u32 func_id);
+/* bpf_perf_event_output() (maps/perf_event_array.c). */
+const struct xbpf_func_proto *xbpf_perf_output_func_proto(u32 prog_type,
+							  u32 func_id);
 
 /*
  * Linux 6.1's helper sets by program type (helpers/offered.c): the

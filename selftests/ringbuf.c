@@ -161,7 +161,7 @@ TEST(mmap_layout_and_permissions)
 	EXPECT_EQ(-1, mprotect(prod, PAGE_SIZE, PROT_READ | PROT_WRITE));
 	EXPECT_EQ(EACCES, errno);
 	/* nothing past the double mapping of the data */
-	p = mmap(NULL, 2 * PAGE_SIZE + 2 * RB_SIZE, PROT_READ, MAP_SHARED, fd,
+	p = mmap(NULL, 3 * PAGE_SIZE + 2 * RB_SIZE, PROT_READ, MAP_SHARED, fd,
 		 0);
 	EXPECT_EQ(MAP_FAILED, p);
 	EXPECT_EQ(EINVAL, errno);

@@ -195,7 +195,10 @@ const struct xbpf_func_proto *xbpf_helper_impl(u32 type, u32 id)
 	fn = xbpf_task_func_proto(id);
 	if (fn)
 		return fn;
-	return xbpf_ringbuf_func_proto(id);
+	fn = xbpf_ringbuf_func_proto(id);
+	if (fn)
+		return fn;
+	return xbpf_perf_output_func_proto(type, id);
 }
 
 bool xbpf_helper_offered(u32 id, const struct xbpf_verifier_env *env)

@@ -29,6 +29,8 @@
 
 #include <linux/xbpf.h>
 
+#include "perfbuf.h"
+
 #define SHIM_EXPORT __attribute__((visibility("default")))
 #define XBPF_FD_FLOOR 500
 
@@ -131,6 +133,9 @@ SHIM_EXPORT long syscall(long nr, ...)
 
 	if (nr == __NR_bpf)
 		return xbpf_bpf(a[0], a[1], a[2]);
+	if (nr == __NR_perf_event_open && shim_perfbuf_wants((void *)a[0]))
+		return shim_perfbuf_open(dev_get(), (void *)a[0], a[1], a[2],
+					 a[3], a[4]);
 	return real_syscall()(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
