@@ -47,11 +47,18 @@ const struct xbpf_func_proto *xbpf_base_func_proto(u32 func_id);
  * bpf_probe_read[_str], which only tracing programs have.
  */
 const struct xbpf_func_proto *xbpf_probe_func_proto(u32 func_id, bool compat);
+/*
+ * A NUL-terminated string from user or kernel memory, never faulting:
+ * the length copied with its NUL, size if truncated, or -EFAULT.
+ */
+long xbpf_probe_read_str(bool user, void *dst, u32 size, const void *src);
 
 /* Task helpers (helpers/task.c); init/uninit with the module. */
 const struct xbpf_func_proto *xbpf_task_func_proto(u32 func_id);
 int xbpf_task_helpers_init(void);
 void xbpf_task_helpers_uninit(void);
+/* bpf_trace_printk() and bpf_trace_vprintk() (helpers/printk.c). */
+const struct xbpf_func_proto *xbpf_printk_func_proto(u32 func_id);
 /* The ring buffer helpers (maps/ringbuf.c). */
 const struct xbpf_func_proto *xbpf_ringbuf_func_proto(u32 func_id);
 /* bpf_perf_event_output() (maps/perf_event_array.c). */

@@ -7,6 +7,7 @@
  * so both runs check the kernel's own results.
  */
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <linux/bpf.h>
@@ -445,6 +446,110 @@ TEST(send_signal_to_self)
 	ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval));
 	EXPECT_EQ((__u32)-EINVAL, retval);
 	close(fd);
+}
+
+/*
+ * bpf_trace_printk() into the kernel's trace buffer: the line shows up in
+ * tracefs (Linux's as "bpf_trace_printk: ...", xbpf's after the helper's
+ * name too); formats Linux refuses give -EINVAL from the helper.
+ */
+static int trace_fd(int flags)
+{
+	int fd = open("/sys/kernel/tracing/trace", flags);
+
+	if (fd < 0 && errno == ENOENT) {
+		mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL);
+		fd = open("/sys/kernel/tracing/trace", flags);
+	}
+	return fd;
+}
+
+TEST(trace_printk)
+{
+	static const struct {
+		const char *fmt;
+		__u32 fmt_size;
+		int ret;	/* < 0: that error; else the length */
+	} cases[] = {
+		{ "xbpf-printk %d %s\n", 32, 25 },
+		{ "xbpf-printk %5u|%-3x|%lld\n", 32, 0 },
+		{ "bad %q", 32, -EINVAL },
+		{ "%d %d %d %d", 32, -EINVAL },
+		{ "ctl \x01", 32, -EINVAL },
+		{ "%s%d", 32, 0 },
+		{ "%sd", 32, -EINVAL },
+		{ "no NUL within size", 8, -EINVAL },
+		{ "%pK %px %pS", 32, 0 },
+		{ "%pI4 %pi6", 32, 0 },
+		{ "%pZ", 32, -EINVAL },
+	};
+	char value[64], trace[65536];
+	__u64 ctx[2] = { 0, 0 };
+	__u32 key = 0, retval;
+	size_t i;
+	ssize_t n, total;
+	int map, fd, tfd;
+	struct bpf_insn prog[] = {
+		ST_W(10, -4, 0),
+		MOV64_REG(2, 10),
+		ADD64_IMM(2, -4),
+		LD_MAP(1, 0),
+		CALL(BPF_FUNC_map_lookup_elem),
+		JEQ_IMM(0, 0, 6),
+		MOV64_REG(1, 0),
+		MOV64_IMM(2, 32),
+		MOV64_IMM(3, 4242),
+		MOV64_REG(4, 0),
+		ADD64_IMM(4, 32),
+		CALL(BPF_FUNC_trace_printk),
+		EXIT,
+	};
+
+	tfd = trace_fd(O_WRONLY | O_TRUNC);
+	if (tfd < 0)
+		SKIP(return, "no tracefs");
+	close(tfd);
+
+	map = sys_map_create(BPF_MAP_TYPE_ARRAY, 4, sizeof(value), 1, 0);
+	ASSERT_LE(3, map);
+	prog[3].imm = map;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		memset(value, 0, sizeof(value));
+		strncpy(value, cases[i].fmt, 32);
+		strcpy(value + 32, "str-arg");
+		ASSERT_EQ(0, sys_map_update(map, &key, value, 0));
+		prog[8].imm = cases[i].fmt_size;
+		fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog),
+			  "GPL");
+		ASSERT_LE(3, fd) TH_LOG("load: %s\n%s", errno_str(errno),
+					log_buf);
+		/* Linux enables its bpf_trace_printk event from a work item */
+		if (!i)
+			usleep(200000);
+		ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval));
+		close(fd);
+		if (cases[i].ret) {
+			EXPECT_EQ(cases[i].ret, (int)retval)
+				TH_LOG("format %s", cases[i].fmt);
+		} else {
+			EXPECT_LT(0, (int)retval)
+				TH_LOG("format %s", cases[i].fmt);
+		}
+	}
+
+	tfd = trace_fd(O_RDONLY);
+	ASSERT_LE(0, tfd);
+	total = 0;
+	while ((n = read(tfd, trace + total, sizeof(trace) - 1 - total)) > 0)
+		total += n;
+	trace[total] = '\0';
+	close(tfd);
+	EXPECT_NE(NULL, strstr(trace, "bpf_trace_printk"));
+	EXPECT_NE(NULL, strstr(trace, ": xbpf-printk 4242 str-arg\n"))
+		TH_LOG("trace:\n%s", trace);
+	EXPECT_NE(NULL, strstr(trace, ": xbpf-printk  4242|")) TH_LOG("trace:\n%s", trace);
+	close(map);
 }
 
 TEST_HARNESS_MAIN
