@@ -59,6 +59,8 @@ int xbpf_task_helpers_init(void);
 void xbpf_task_helpers_uninit(void);
 /* bpf_trace_printk() and bpf_trace_vprintk() (helpers/printk.c). */
 const struct xbpf_func_proto *xbpf_printk_func_proto(u32 func_id);
+/* bpf_get_stackid() and bpf_get_stack() (maps/stackmap.c). */
+const struct xbpf_func_proto *xbpf_stack_func_proto(u32 func_id);
 /* The ring buffer helpers (maps/ringbuf.c). */
 const struct xbpf_func_proto *xbpf_ringbuf_func_proto(u32 func_id);
 /* bpf_perf_event_output() (maps/perf_event_array.c). */

@@ -552,4 +552,130 @@ TEST(trace_printk)
 	close(map);
 }
 
+/* STACK_TRACE maps: creation rules, stack ids, lookups, deletes. */
+TEST(stack_trace_map)
+{
+	__u64 ctx[2] = { 0, 0 }, stack[127];
+	__u32 key = 0, next, retval, id;
+	int smap, fd, i;
+	struct bpf_insn prog[] = {
+		MOV64_REG(6, 1),
+		LD_MAP(2, 0),
+		MOV64_IMM(3, 0),
+		CALL(BPF_FUNC_get_stackid),
+		EXIT,
+	};
+	/* bpf_get_stack() into the stack: bytes written */
+	struct bpf_insn get_stack[] = {
+		MOV64_REG(2, 10),
+		ADD64_IMM(2, -64),
+		MOV64_IMM(3, 64),
+		MOV64_IMM(4, 0),
+		CALL(BPF_FUNC_get_stack),
+		EXIT,
+	};
+
+	EXPECT_EQ(-1, sys_map_create(BPF_MAP_TYPE_STACK_TRACE, 4, 12, 8, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_map_create(BPF_MAP_TYPE_STACK_TRACE, 4, 128 * 8, 8,
+				     0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_map_create(BPF_MAP_TYPE_STACK_TRACE, 8, 64, 8, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_map_create(BPF_MAP_TYPE_STACK_TRACE, 4, 64, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_map_create(BPF_MAP_TYPE_STACK_TRACE, 4, 64, 8,
+				     BPF_F_NO_PREALLOC));
+	EXPECT_EQ(EINVAL, errno);
+
+	smap = sys_map_create(BPF_MAP_TYPE_STACK_TRACE, 4, sizeof(stack), 64,
+			      0);
+	ASSERT_LE(3, smap) TH_LOG("%s", errno_str(errno));
+	/* empty */
+	EXPECT_EQ(-1, sys_map_next_key(smap, NULL, &next));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, sys_map_update(smap, &key, stack, 0));
+	EXPECT_EQ(EINVAL, errno);
+
+	prog[1].imm = smap;
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	ASSERT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval));
+	id = retval;
+	ASSERT_GT(64, (int)id) TH_LOG("get_stackid: %d", (int)id);
+	ASSERT_LE(0, (int)id);
+	/* the same stack again: the same id */
+	ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval));
+	EXPECT_EQ(id, retval);
+	memset(stack, 0xff, sizeof(stack));
+	ASSERT_EQ(0, sys_map_lookup(smap, &id, stack, 0));
+	EXPECT_NE(0, stack[0]);
+	for (i = 0; i < 127 && stack[i]; i++)
+		;
+	/* zero after the last frame */
+	for (; i < 127; i++)
+		EXPECT_EQ(0, stack[i]);
+	ASSERT_EQ(0, sys_map_next_key(smap, NULL, &next));
+	EXPECT_EQ(id, next);
+	EXPECT_EQ(-1, sys_map_next_key(smap, &id, &next));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_EQ(0, sys_map_delete(smap, &id));
+	EXPECT_EQ(-1, sys_map_lookup(smap, &id, stack, 0));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, sys_map_delete(smap, &id));
+	EXPECT_EQ(ENOENT, errno);
+	key = 64;
+	EXPECT_EQ(-1, sys_map_delete(smap, &key));
+	EXPECT_EQ(E2BIG, errno);
+	close(fd);
+
+	/* flags outside Linux's set */
+	prog[3].imm = 1 << 12;
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	ASSERT_LE(3, fd);
+	ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval));
+	EXPECT_EQ(-EINVAL, (int)retval);
+	close(fd);
+
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, get_stack,
+		  ARRAY_SIZE(get_stack), "GPL");
+	ASSERT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval));
+	EXPECT_LT(0, (int)retval);
+	EXPECT_EQ(0, (int)retval % 8);
+	close(fd);
+	close(smap);
+}
+
+/* Deliberately different from Linux: what a module cannot do. */
+TEST(stack_trace_limits_in_xbpf)
+{
+	__u64 ctx[2] = { 0, 0 };
+	__u32 retval;
+	int smap, fd;
+	struct bpf_insn prog[] = {
+		LD_MAP(2, 0),
+		MOV64_IMM(3, BPF_F_USER_STACK),
+		CALL(BPF_FUNC_get_stackid),
+		EXIT,
+	};
+
+	if (!running_under_xbpf())
+		SKIP(return, "xbpf's limits");
+	/* build ids need the task's file mappings */
+	EXPECT_EQ(-1, sys_map_create(BPF_MAP_TYPE_STACK_TRACE, 4, 32, 8,
+				     BPF_F_STACK_BUILD_ID));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	/* user stacks cannot be walked from a module */
+	smap = sys_map_create(BPF_MAP_TYPE_STACK_TRACE, 4, 64, 8, 0);
+	ASSERT_LE(3, smap);
+	prog[0].imm = smap;
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	ASSERT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval));
+	EXPECT_EQ(-EFAULT, (int)retval);
+	close(fd);
+	close(smap);
+}
+
 TEST_HARNESS_MAIN

@@ -198,6 +198,9 @@ const struct xbpf_func_proto *xbpf_helper_impl(u32 type, u32 id)
 	fn = xbpf_printk_func_proto(id);
 	if (fn)
 		return fn;
+	fn = xbpf_stack_func_proto(id);
+	if (fn)
+		return fn;
 	fn = xbpf_ringbuf_func_proto(id);
 	if (fn)
 		return fn;
