@@ -678,4 +678,93 @@ TEST(stack_trace_limits_in_xbpf)
 	close(smap);
 }
 
+/* A map for constant strings: one value, read-only to programs. */
+static int str_map(const char *str, __u32 size, int freeze)
+{
+	char value[64] = { 0 };
+	__u32 key = 0;
+	int map;
+
+	map = sys_map_create(BPF_MAP_TYPE_ARRAY, 4, size, 1,
+			     BPF_F_RDONLY_PROG);
+	if (map < 0)
+		return map;
+	memcpy(value, str, size);
+	if (sys_map_update(map, &key, value, 0) ||
+	    (freeze && sys_map_freeze(map))) {
+		close(map);
+		return -1;
+	}
+	return map;
+}
+
+/*
+ * bpf_strncmp(): s2 must be a NUL-terminated string in a frozen
+ * read-only map, which the verifier reads at load time.
+ */
+TEST(strncmp_const_string)
+{
+	static const struct {
+		const char *stack;	/* 5 chars compared against the map's */
+		const char *str;
+		__u32 size;
+		int freeze;
+		int err;
+		const char *msg;
+		int sign;
+	} cases[] = {
+		{ "hello", "hello", 8, 1, 0, NULL, 0 },
+		{ "hellz", "hello", 8, 1, 0, NULL, 1 },
+		{ "hella", "hello", 8, 1, 0, NULL, -1 },
+		{ "hello", "hello", 8, 0, EACCES,
+		  "R3 does not point to a readonly map'\n", 0 },
+		{ "hello", "abcdefgh", 8, 1, EINVAL,
+		  "string is not zero-terminated\n", 0 },
+	};
+	__u64 ctx[2] = { 0, 0 };
+	__u32 retval, w;
+	size_t i;
+	int map, fd;
+	struct bpf_insn prog[] = {
+		ST_W(10, -8, 0),
+		ST_W(10, -4, 0),
+		MOV64_REG(1, 10),
+		ADD64_IMM(1, -8),
+		MOV64_IMM(2, 6),
+		INSN(BPF_LD | BPF_DW | BPF_IMM, 3, BPF_PSEUDO_MAP_VALUE, 0, 0),
+		INSN(0, 0, 0, 0, 0),
+		CALL(BPF_FUNC_strncmp),
+		EXIT,
+	};
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		map = str_map(cases[i].str, cases[i].size, cases[i].freeze);
+		ASSERT_LE(3, map) TH_LOG("%s", errno_str(errno));
+		memcpy(&w, cases[i].stack, 4);
+		prog[0].imm = w;
+		prog[1].imm = cases[i].stack[4];
+		prog[5].imm = map;
+		fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog),
+			  "GPL");
+		if (cases[i].err) {
+			EXPECT_EQ(-1, fd);
+			EXPECT_EQ(cases[i].err, errno)
+				TH_LOG("case %zu: %s\n%s", i,
+				       errno_str(errno), log_buf);
+			EXPECT_NE(NULL, strstr(log_buf, cases[i].msg))
+				TH_LOG("case %zu:\n%s", i, log_buf);
+		} else {
+			ASSERT_LE(3, fd) TH_LOG("case %zu: %s\n%s", i,
+						errno_str(errno), log_buf);
+			ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx),
+						&retval));
+			EXPECT_EQ(cases[i].sign, (int)retval > 0 ? 1 :
+				  (int)retval < 0 ? -1 : 0);
+		}
+		if (fd >= 0)
+			close(fd);
+		close(map);
+	}
+}
+
 TEST_HARNESS_MAIN
