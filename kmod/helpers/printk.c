@@ -163,9 +163,8 @@ static int bprintf_prepare(const char *fmt, u32 fmt_size, const u64 *args,
 				i += 2;
 				if (w->end - w->pos < (long)ip_size)
 					return -ENOSPC;
-				if (copy_from_kernel_nofault(ip,
-						(void *)(long)args[spec],
-						ip_size) < 0)
+				if (copy_from_kernel_nofault(ip, (void *)(long)args[spec],
+							     ip_size) < 0)
 					memset(ip, 0, ip_size);
 				/* bstr_printf() takes addresses as text */
 				ip_spec[2] = fmt[i - 1];

@@ -45,7 +45,7 @@ struct xbpf_perf_buf {
 	u64 lost;		/* records dropped since the last LOST record */
 	u32 since_wakeup;
 
-	struct mutex mmap_mutex;
+	struct mutex mmap_mutex;	/* the mapping's creation, poll */
 	wait_queue_head_t waitq;
 	struct irq_work wakeup;
 	struct work_struct free_work;
@@ -238,6 +238,7 @@ static __poll_t perf_buf_poll(struct file *file, struct poll_table_struct *pts)
 	mutex_unlock(&pb->mmap_mutex);
 	if (!up)
 		return EPOLLHUP;
+	/* pairs with the writer's store-release of data_head */
 	if (smp_load_acquire(&up->data_head) != READ_ONCE(up->data_tail))
 		return EPOLLIN | EPOLLRDNORM;
 	return 0;

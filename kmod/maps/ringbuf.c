@@ -217,7 +217,9 @@ static unsigned long ringbuf_avail_data_sz(struct xbpf_ringbuf *rb)
 {
 	unsigned long cons_pos, prod_pos;
 
+	/* pairs with the consumer's store-release */
 	cons_pos = smp_load_acquire(&rb->consumer_pos);
+	/* pairs with the producers' store-release */
 	prod_pos = smp_load_acquire(&rb->producer_pos);
 	return prod_pos - cons_pos;
 }
@@ -272,6 +274,7 @@ static void *ringbuf_reserve(struct xbpf_ringbuf *rb, u64 size)
 	if (len > rb->mask + 1)
 		return NULL;
 
+	/* pairs with the consumer's store-release: its reads are done */
 	cons_pos = smp_load_acquire(&rb->consumer_pos);
 
 	if (in_nmi()) {
@@ -334,6 +337,7 @@ static void ringbuf_commit(void *sample, u64 flags, bool discard)
 
 	/* wake a consumer that caught up and waits for this very record */
 	rec_pos = (void *)hdr - (void *)rb->data;
+	/* pairs with the consumer's store-release */
 	cons_pos = smp_load_acquire(&rb->consumer_pos) & rb->mask;
 	if (flags & BPF_RB_FORCE_WAKEUP)
 		irq_work_queue(&rb->work);
@@ -390,8 +394,10 @@ static u64 helper_ringbuf_query(u64 map, u64 flags, u64 r3, u64 r4, u64 r5)
 	case BPF_RB_RING_SIZE:
 		return rb->mask + 1;
 	case BPF_RB_CONS_POS:
+		/* pairs with the consumer's store-release */
 		return smp_load_acquire(&rb->consumer_pos);
 	case BPF_RB_PROD_POS:
+		/* pairs with the producers' store-release */
 		return smp_load_acquire(&rb->producer_pos);
 	default:
 		return 0;
