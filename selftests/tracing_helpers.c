@@ -767,4 +767,29 @@ TEST(strncmp_const_string)
 	}
 }
 
+/* Level 0 is the root cgroup (id 1); past the task's own level, 0. */
+TEST(ancestor_cgroup_id)
+{
+	__u64 ctx[2] = { 0, 0 };
+	__u32 retval;
+	int fd;
+	struct bpf_insn prog[] = {
+		MOV64_IMM(1, 0),
+		CALL(BPF_FUNC_get_current_ancestor_cgroup_id),
+		EXIT,
+	};
+
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	ASSERT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval));
+	EXPECT_EQ(1, retval);
+	close(fd);
+	prog[0].imm = 1000;
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	ASSERT_LE(3, fd);
+	ASSERT_EQ(0, run_raw_tp(fd, ctx, sizeof(ctx), &retval));
+	EXPECT_EQ(0, retval);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

@@ -62,6 +62,19 @@ static u64 helper_get_current_cgroup_id(u64 r1, u64 r2, u64 r3, u64 r4,
 	return id;
 }
 
+static u64 helper_get_current_ancestor_cgroup_id(u64 level, u64 r2, u64 r3,
+						 u64 r4, u64 r5)
+{
+	struct cgroup *ancestor;
+	u64 id;
+
+	rcu_read_lock();
+	ancestor = cgroup_ancestor(task_dfl_cgroup(current), (int)level);
+	id = ancestor ? cgroup_id(ancestor) : 0;
+	rcu_read_unlock();
+	return id;
+}
+
 /*
  * The device of the nsfs filesystem, which bpf_get_ns_current_pid_tgid()
  * callers name namespaces by (with the inode). Linux's ns_match() is not
@@ -198,6 +211,11 @@ static const struct xbpf_func_proto task_protos[] = {
 		.func_id = BPF_FUNC_get_current_cgroup_id,
 		.func = helper_get_current_cgroup_id,
 		.ret_type = RET_INTEGER,
+	}, {
+		.func_id = BPF_FUNC_get_current_ancestor_cgroup_id,
+		.func = helper_get_current_ancestor_cgroup_id,
+		.ret_type = RET_INTEGER,
+		.arg_type = { ARG_ANYTHING },
 	}, {
 		.func_id = BPF_FUNC_get_ns_current_pid_tgid,
 		.func = helper_get_ns_current_pid_tgid,
