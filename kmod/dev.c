@@ -9,6 +9,7 @@
 #include <linux/xbpf.h>
 
 #include "attach/attach.h"
+#include "maps/perf_buffer.h"
 #include "xbpf.h"
 
 static long xbpf_dev_ioctl(struct file *file, unsigned int cmd,
@@ -18,6 +19,8 @@ static long xbpf_dev_ioctl(struct file *file, unsigned int cmd,
 
 	if (cmd == XBPF_IOC_PERF_EVENT_OPEN)
 		return xbpf_event_open((void __user *)arg);
+	if (cmd == XBPF_IOC_PERF_OUTPUT)
+		return xbpf_perf_buf_create((void __user *)arg);
 	if (cmd != XBPF_IOC_BPF)
 		return -ENOTTY;
 	if (copy_from_user(&call, (void __user *)arg, sizeof(call)))

@@ -26,12 +26,27 @@ static int __init xbpf_init(void)
 	err = xbpf_progs_init();
 	if (err)
 		goto err_run;
-	err = xbpf_dev_init();
+	err = xbpf_printk_init();
 	if (err)
 		goto err_run;
+	err = xbpf_stackmap_init();
+	if (err)
+		goto err_printk;
+	err = xbpf_task_helpers_init();
+	if (err)
+		goto err_stackmap;
+	err = xbpf_dev_init();
+	if (err)
+		goto err_task;
 	pr_info("loaded\n");
 	return 0;
 
+err_task:
+	xbpf_task_helpers_uninit();
+err_stackmap:
+	xbpf_stackmap_uninit();
+err_printk:
+	xbpf_printk_uninit();
 err_run:
 	xbpf_run_uninit();
 err_jit:
@@ -44,8 +59,11 @@ err_object:
 static void __exit xbpf_exit(void)
 {
 	xbpf_dev_uninit();
-	xbpf_run_uninit();
+	xbpf_task_helpers_uninit();
 	xbpf_object_uninit();
+	xbpf_stackmap_uninit();
+	xbpf_printk_uninit();
+	xbpf_run_uninit();
 	xbpf_jit_uninit();
 }
 

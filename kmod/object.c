@@ -265,6 +265,10 @@ static ssize_t obj_write(struct file *file, const char __user *buf,
 /* Only maps with a stream of data (ring buffers) can be waited on. */
 static __poll_t map_poll(struct file *file, struct poll_table_struct *pts)
 {
+	struct xbpf_map *map = file->private_data;
+
+	if (map->ops->poll)
+		return map->ops->poll(map, file, pts);
 	return EPOLLERR;
 }
 
@@ -504,6 +508,12 @@ struct xbpf_link *xbpf_link_from_fd(struct fd f)
 	if (f.file->f_op != &xbpf_link_fops)
 		return ERR_PTR(-EINVAL);
 	return f.file->private_data;
+}
+
+/* Run work on the free workqueue, which module exit drains. */
+void xbpf_defer_free(struct work_struct *work)
+{
+	queue_work(xbpf_free_wq, work);
 }
 
 int xbpf_object_init(void)

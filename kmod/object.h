@@ -12,6 +12,10 @@ struct xbpf_map;
 /* A new fd for @map with O_RDONLY/O_WRONLY/O_RDWR in @flags. */
 int xbpf_map_new_fd(struct xbpf_map *map, int flags);
 
+/* Queue work on xbpf's free workqueue (drained at module exit). */
+struct work_struct;
+void xbpf_defer_free(struct work_struct *work);
+
 /*
  * The map behind an fd from fdget(): -EBADF if there is no file, -EINVAL if
  * it is not an xbpf map. The file reference keeps the map alive until

@@ -44,15 +44,60 @@ int xbpf_progs_init(void);
 /* Seed the helpers' per-CPU state (helpers/base.c). */
 void xbpf_helpers_init(void);
 
-/* Helpers every program type offers (helpers/base.c), or NULL. */
+/* Helpers of no particular family (helpers/base.c), or NULL. */
 const struct xbpf_func_proto *xbpf_base_func_proto(u32 func_id);
 /*
  * The probe_read family (helpers/probe.c); compat adds the old
  * bpf_probe_read[_str], which only tracing programs have.
  */
 const struct xbpf_func_proto *xbpf_probe_func_proto(u32 func_id, bool compat);
-/* get_current_pid_tgid, get_current_comm (helpers/attach_demo_task.c) */
-const struct xbpf_func_proto *xbpf_attach_demo_task_func_proto(u32 func_id);
+/*
+ * A NUL-terminated string from user or kernel memory, never faulting:
+ * the length copied with its NUL, size if truncated, or -EFAULT.
+ */
+long xbpf_probe_read_str(bool user, void *dst, u32 size, const void *src);
+
+/* Task helpers (helpers/task.c); init/uninit with the module. */
+const struct xbpf_func_proto *xbpf_task_func_proto(u32 func_id);
+int xbpf_task_helpers_init(void);
+void xbpf_task_helpers_uninit(void);
+/* The per-CPU buffers of printk and stack helpers. */
+int xbpf_printk_init(void);
+void xbpf_printk_uninit(void);
+int xbpf_stackmap_init(void);
+void xbpf_stackmap_uninit(void);
+/* bpf_trace_printk() and bpf_trace_vprintk() (helpers/printk.c). */
+const struct xbpf_func_proto *xbpf_printk_func_proto(u32 func_id);
+/* bpf_get_stackid() and bpf_get_stack() (maps/stackmap.c). */
+const struct xbpf_func_proto *xbpf_stack_func_proto(u32 func_id);
+/* The ring buffer helpers (maps/ringbuf.c). */
+const struct xbpf_func_proto *xbpf_ringbuf_func_proto(u32 func_id);
+/* bpf_perf_event_output() (maps/perf_event_array.c). */
+const struct xbpf_func_proto *xbpf_perf_output_func_proto(u32 prog_type,
+							  u32 func_id);
+
+/*
+ * Linux 6.1's helper sets by program type (helpers/offered.c): the
+ * get_func_proto and helper_offered of xbpf's program types, and the
+ * implementation behind an id (NULL: xbpf has none).
+ */
+const struct xbpf_func_proto *xbpf_func_proto(u32 func_id,
+					const struct xbpf_verifier_env *env);
+bool xbpf_helper_offered(u32 func_id, const struct xbpf_verifier_env *env);
+const struct xbpf_func_proto *xbpf_helper_impl(u32 prog_type, u32 func_id);
+
+/*
+ * The run context an attachment sets around a program run
+ * (helpers/run_ctx.c has the contract): set returns the previous one.
+ */
+struct xbpf_run_ctx {
+	u64 cookie;
+	u64 func_ip;
+};
+
+struct xbpf_run_ctx *xbpf_run_ctx_set(struct xbpf_run_ctx *ctx);
+u64 xbpf_run_cookie(void);
+u64 xbpf_run_func_ip(void);
 
 struct xbpf_prog_stats {
 	u64 cnt;
@@ -241,23 +286,10 @@ u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);
 void xbpf_prog_inc_misses(struct xbpf_prog *prog);
 
 /*
- * What an attachment tells the program it runs for (kmod/attach/): while
- * a program attached to a hook runs, xbpf_run_ctx_get() on its CPU returns
- * the run's context, else NULL. bpf_cookie is the cookie given with
- * BPF_LINK_CREATE (perf_event.bpf_cookie), 0 for PERF_EVENT_IOC_SET_BPF;
- * bpf_get_attach_cookie() returns it. Hook runs never nest on a CPU (a
- * per-CPU guard skips and counts them), so one pointer per CPU suffices.
- * Call with preemption disabled, as every helper is.
- *
  * Tracepoint programs: as in Linux, the first 8 bytes of the record a
  * program gets hold the struct pt_regs * of the event while it runs
  * (helpers such as bpf_perf_event_output read it from there).
  */
-struct xbpf_run_ctx {
-	u64 bpf_cookie;
-};
-
-struct xbpf_run_ctx *xbpf_run_ctx_get(void);
 
 /* Run count, time and recursion misses, summed over CPUs. */
 void xbpf_prog_get_stats(const struct xbpf_prog *prog, u64 *cnt, u64 *nsecs,

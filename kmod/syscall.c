@@ -226,10 +226,10 @@ static int map_lookup_elem(union bpf_attr *attr)
 
 	rcu_read_lock();
 	ptr = map->ops->lookup(map, key);
-	if (ptr)
+	if (!IS_ERR_OR_NULL(ptr))
 		memcpy(value, ptr, map->value_size);
 	rcu_read_unlock();
-	err = ptr ? 0 : -ENOENT;
+	err = IS_ERR(ptr) ? PTR_ERR(ptr) : ptr ? 0 : -ENOENT;
 	if (!err && copy_to_user(uvalue, value, xbpf_map_value_size(map)))
 		err = -EFAULT;
 

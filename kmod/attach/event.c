@@ -42,16 +42,10 @@
 			 PERF_FLAG_PID_CGROUP | PERF_FLAG_FD_CLOEXEC)
 
 static DEFINE_PER_CPU(int, xbpf_trace_active);
-static DEFINE_PER_CPU(struct xbpf_run_ctx *, xbpf_cur_run_ctx);
-
-struct xbpf_run_ctx *xbpf_run_ctx_get(void)
+u32 xbpf_attach_run(struct xbpf_prog *prog, const void *ctx, u64 cookie,
+		    u64 func_ip)
 {
-	return this_cpu_read(xbpf_cur_run_ctx);
-}
-
-u32 xbpf_attach_run(struct xbpf_prog *prog, const void *ctx, u64 cookie)
-{
-	struct xbpf_run_ctx run_ctx = { .bpf_cookie = cookie };
+	struct xbpf_run_ctx run_ctx = { .cookie = cookie, .func_ip = func_ip };
 	struct xbpf_run_ctx *old;
 	u32 ret = 0;
 
@@ -60,10 +54,9 @@ u32 xbpf_attach_run(struct xbpf_prog *prog, const void *ctx, u64 cookie)
 		xbpf_prog_inc_misses(prog);
 		goto out;
 	}
-	old = this_cpu_read(xbpf_cur_run_ctx);
-	this_cpu_write(xbpf_cur_run_ctx, &run_ctx);
+	old = xbpf_run_ctx_set(&run_ctx);
 	ret = xbpf_prog_run(prog, ctx);
-	this_cpu_write(xbpf_cur_run_ctx, old);
+	xbpf_run_ctx_set(old);
 out:
 	__this_cpu_dec(xbpf_trace_active);
 	preempt_enable();
@@ -79,7 +72,8 @@ u32 xbpf_event_run(struct xbpf_event *ev, const void *ctx)
 	rcu_read_lock();
 	prog = rcu_dereference(ev->prog);
 	if (prog)
-		ret = xbpf_attach_run(prog, ctx, READ_ONCE(ev->cookie));
+		ret = xbpf_attach_run(prog, ctx, READ_ONCE(ev->cookie),
+				      ev->func_ip);
 	rcu_read_unlock();
 	return ret;
 }
@@ -93,7 +87,9 @@ NOKPROBE_SYMBOL(xbpf_event_run);
 NOKPROBE_SYMBOL(xbpf_prog_run);
 NOKPROBE_SYMBOL(xbpf_interp_run);
 NOKPROBE_SYMBOL(xbpf_prog_inc_misses);
-NOKPROBE_SYMBOL(xbpf_run_ctx_get);
+NOKPROBE_SYMBOL(xbpf_run_ctx_set);
+NOKPROBE_SYMBOL(xbpf_run_cookie);
+NOKPROBE_SYMBOL(xbpf_run_func_ip);
 
 /* Attach prog; the event takes over the caller's reference. */
 int xbpf_event_attach(struct xbpf_event *ev, struct xbpf_prog *prog,

@@ -40,6 +40,7 @@ struct xbpf_event {
 	struct mutex lock;		/* prog, enabled, arming */
 	struct xbpf_prog __rcu *prog;	/* holds a reference */
 	u64 cookie;			/* written before prog is published */
+	u64 func_ip;			/* kprobes: the probed address */
 	bool enabled;
 	bool linked;			/* prog came with a perf link */
 	void *data;			/* the kind's */
@@ -61,7 +62,8 @@ u32 xbpf_event_run(struct xbpf_event *ev, const void *ctx);
  * Run prog with cookie as its run context, unless this CPU already runs a
  * hooked program: then the run is skipped and counted as a miss (0).
  */
-u32 xbpf_attach_run(struct xbpf_prog *prog, const void *ctx, u64 cookie);
+u32 xbpf_attach_run(struct xbpf_prog *prog, const void *ctx, u64 cookie,
+		    u64 func_ip);
 
 /* The perf event behind an fd from fdget(): -EBADF if it is none. */
 struct xbpf_event *xbpf_event_from_file(struct file *file);

@@ -144,6 +144,8 @@ int xbpf_kprobe_open(struct xbpf_event *ev, bool is_ret)
 		kfree(ke);
 		return err;
 	}
+	/* what bpf_get_func_ip() returns, as Linux's kprobe->addr */
+	ev->func_ip = (unsigned long)kp->addr;
 	ev->kind = &kprobe_kind;
 	ev->data = ke;
 	return 0;

@@ -53,7 +53,7 @@ static void raw_tp_probe(void *data, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4,
 		a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11,
 	};
 
-	xbpf_attach_run(rl->link.prog, args, 0);
+	xbpf_attach_run(rl->link.prog, args, 0, 0);
 }
 NOKPROBE_SYMBOL(raw_tp_probe);
 

@@ -9,6 +9,7 @@
 #include <linux/percpu.h>
 #include <linux/prandom.h>
 #include <linux/smp.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/topology.h>
 
@@ -78,6 +79,12 @@ static u64 helper_get_numa_node_id(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	return numa_node_id();
 }
 
+static u64 helper_strncmp(u64 s1, u64 s1_sz, u64 s2, u64 r4, u64 r5)
+{
+	return strncmp((const char *)(unsigned long)s1,
+		       (const char *)(unsigned long)s2, s1_sz);
+}
+
 /* Prototypes as Linux 6.1 declares them. */
 static const struct xbpf_func_proto base_protos[] = {
 	{
@@ -127,6 +134,13 @@ static const struct xbpf_func_proto base_protos[] = {
 		.func_id = BPF_FUNC_get_numa_node_id,
 		.func = helper_get_numa_node_id,
 		.ret_type = RET_INTEGER,
+	}, {
+		/* s2 is a constant string the verifier has read */
+		.func_id = BPF_FUNC_strncmp,
+		.func = helper_strncmp,
+		.ret_type = RET_INTEGER,
+		.arg_type = { ARG_PTR_TO_MEM | MEM_RDONLY, ARG_CONST_SIZE,
+			      ARG_PTR_TO_CONST_STR },
 	},
 };
 
@@ -137,7 +151,7 @@ const struct xbpf_func_proto *xbpf_base_func_proto(u32 func_id)
 	for (i = 0; i < ARRAY_SIZE(base_protos); i++)
 		if (base_protos[i].func_id == func_id)
 			return &base_protos[i];
-	return xbpf_probe_func_proto(func_id, false);
+	return NULL;
 }
 
 void xbpf_helpers_init(void)

@@ -69,6 +69,11 @@ static long probe_read_str(nofault_copy_fn copy, void *dst, u32 size,
 	return size;
 }
 
+long xbpf_probe_read_str(bool user, void *dst, u32 size, const void *src)
+{
+	return probe_read_str(user ? user_copy : kernel_copy, dst, size, src);
+}
+
 static u64 helper_probe_read_kernel(u64 dst, u64 size, u64 src, u64 r4, u64 r5)
 {
 	return probe_read(kernel_copy, (void *)(unsigned long)dst, size,

@@ -12,9 +12,12 @@
 #include <linux/atomic.h>
 #include <uapi/linux/bpf.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+struct file;
+struct poll_table_struct;
 struct vm_area_struct;
 struct xbpf_map;
 
@@ -56,6 +59,9 @@ struct xbpf_map_ops {
 	 * life. NULL: lookups call the helper.
 	 */
 	void (*inline_lookup)(struct xbpf_map *map, u64 *values, u32 *elem_size);
+	/* syscall: poll() on the map fd; NULL: EPOLLERR (nothing to wait for) */
+	__poll_t (*poll)(struct xbpf_map *map, struct file *file,
+			 struct poll_table_struct *pts);
 };
 
 struct xbpf_map {

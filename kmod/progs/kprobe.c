@@ -34,8 +34,8 @@ struct xbpf_prog_type xbpf_kprobe_prog_type = {
 	.vops = {
 		.prog_type = BPF_PROG_TYPE_KPROBE,
 		.is_valid_access = kprobe_is_valid_access,
-		.get_func_proto = xbpf_tracing_func_proto,
-		.helper_known = xbpf_helper_known,
+		.get_func_proto = xbpf_func_proto,
+		.helper_offered = xbpf_helper_offered,
 	},
 	.test_run = kprobe_test_run,
 };

@@ -110,8 +110,8 @@ struct xbpf_prog_type xbpf_perf_event_prog_type = {
 	.vops = {
 		.prog_type = BPF_PROG_TYPE_PERF_EVENT,
 		.is_valid_access = perf_event_is_valid_access,
-		.get_func_proto = xbpf_tracing_func_proto,
-		.helper_known = xbpf_helper_known,
+		.get_func_proto = xbpf_func_proto,
+		.helper_offered = xbpf_helper_offered,
 		.convert_ctx_access = perf_event_convert_ctx_access,
 	},
 	.test_run = perf_event_test_run,

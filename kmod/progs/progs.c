@@ -40,7 +40,7 @@ int xbpf_progs_init(void)
 		for (id = 0; id < __BPF_FUNC_MAX_ID; id++) {
 			const struct xbpf_func_proto *fn;
 
-			fn = pt->vops.get_func_proto(id, NULL);
+			fn = xbpf_helper_impl(pt->vops.prog_type, id);
 			pt->helpers[id] = fn ? fn->func : NULL;
 		}
 	}

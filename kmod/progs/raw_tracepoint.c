@@ -84,8 +84,8 @@ struct xbpf_prog_type xbpf_raw_tracepoint_prog_type = {
 	.vops = {
 		.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 		.is_valid_access = raw_tp_is_valid_access,
-		.get_func_proto = xbpf_tracing_func_proto,
-		.helper_known = xbpf_helper_known,
+		.get_func_proto = xbpf_func_proto,
+		.helper_offered = xbpf_helper_offered,
 	},
 	.test_run = raw_tp_test_run,
 };

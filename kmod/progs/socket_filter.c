@@ -316,17 +316,6 @@ static u32 sf_convert_ctx_access(enum xbpf_access_type type,
 	return insn - insn_buf;
 }
 
-static const struct xbpf_func_proto *
-sf_get_func_proto(u32 func_id, const struct xbpf_verifier_env *env)
-{
-	return xbpf_base_func_proto(func_id);
-}
-
-static bool sf_helper_known(u32 func_id)
-{
-	return func_id != BPF_FUNC_unspec && func_id < __BPF_FUNC_MAX_ID;
-}
-
 /*
  * LD_ABS/LD_IND. Negative offsets count from the network header
  * (SKF_NET_OFF) or the MAC header (SKF_LL_OFF); what lies beyond the
@@ -711,8 +700,8 @@ struct xbpf_prog_type xbpf_socket_filter_prog_type = {
 	.vops = {
 		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER,
 		.is_valid_access = sf_is_valid_access,
-		.get_func_proto = sf_get_func_proto,
-		.helper_known = sf_helper_known,
+		.get_func_proto = xbpf_func_proto,
+		.helper_offered = xbpf_helper_offered,
 		.convert_ctx_access = sf_convert_ctx_access,
 		.may_access_skb = true,
 	},

@@ -33,8 +33,8 @@ struct xbpf_prog_type xbpf_tracepoint_prog_type = {
 	.vops = {
 		.prog_type = BPF_PROG_TYPE_TRACEPOINT,
 		.is_valid_access = tracepoint_is_valid_access,
-		.get_func_proto = xbpf_tracing_func_proto,
-		.helper_known = xbpf_helper_known,
+		.get_func_proto = xbpf_func_proto,
+		.helper_offered = xbpf_helper_offered,
 	},
 	.test_run = tracepoint_test_run,
 };

@@ -5,12 +5,6 @@
 
 #include "prog.h"
 
-/* Helpers tracing programs may call. */
-const struct xbpf_func_proto *xbpf_tracing_func_proto(u32 func_id,
-					const struct xbpf_verifier_env *env);
-/* Linux knows this helper: xbpf refuses it as not supported yet. */
-bool xbpf_helper_known(u32 func_id);
-
 /*
  * BPF_PROG_TEST_RUN for tracing programs, which Linux does not offer:
  * the program runs on a caller-supplied context (ctx_in, at most ctx_max

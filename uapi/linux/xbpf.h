@@ -57,6 +57,29 @@
  * CPU even though the event was opened for one. Event groups are not
  * supported: group_fd must be -1 (EINVAL otherwise), and so are cgroup
  * events (PERF_FLAG_PID_CGROUP: EINVAL). reserved must be zero (EINVAL).
+ * XBPF_IOC_PERF_OUTPUT: the perf event that BPF_FUNC_perf_event_output
+ * writes to. Linux's bpf_perf_event_output() writes into a perf event of
+ * type PERF_TYPE_SOFTWARE, config PERF_COUNT_SW_BPF_OUTPUT, opened for one
+ * CPU; xbpf cannot write into the kernel's perf events (their output
+ * function is not exported), so it makes its own:
+ *
+ *   struct xbpf_perf_output out = { .cpu = 0, .wakeup_events = 1 };
+ *   int fd = ioctl(xbpf_fd, XBPF_IOC_PERF_OUTPUT, &out);
+ *
+ * returns a new file descriptor (close-on-exec with XBPF_PERF_CLOEXEC)
+ * that behaves as the perf event fd would for a reader such as libbpf's
+ * perf_buffer: mmap() of 1 + 2^n pages at offset 0, MAP_SHARED, gives a
+ * struct perf_event_mmap_page (data_head, data_tail, data_offset,
+ * data_size) followed by the data pages, holding PERF_RECORD_SAMPLE
+ * records (sample_type PERF_SAMPLE_RAW: header, u32 size, the data padded
+ * to 8 bytes) and PERF_RECORD_LOST records (header, u64 id, u64 lost);
+ * poll() reports EPOLLIN when records wait, after every wakeup_events
+ * records (0 counts as 1); ioctl PERF_EVENT_IOC_ENABLE / _DISABLE /
+ * _RESET. The fd can be stored in an xbpf BPF_MAP_TYPE_PERF_EVENT_ARRAY.
+ * Programs write only into the event of the CPU they run on, and only
+ * while it is enabled (otherwise EOPNOTSUPP, as Linux). Errors: EINVAL for
+ * unknown flags, a non-zero reserved field or cpu >= the number of CPU
+ * ids, ENODEV for an offline CPU, EFAULT.
  */
 #ifndef _UAPI_LINUX_XBPF_H
 #define _UAPI_LINUX_XBPF_H
@@ -88,5 +111,17 @@ struct xbpf_perf_event_open {
 
 #define XBPF_IOC_PERF_EVENT_OPEN \
 	_IOW(XBPF_IOC_MAGIC, 0x02, struct xbpf_perf_event_open)
+struct xbpf_perf_output {
+	__u32 cpu;		/* the CPU whose programs write here */
+	__u32 flags;		/* XBPF_PERF_* */
+	__u32 wakeup_events;	/* wake readers every N records */
+	__u32 reserved;		/* must be zero */
+};
+
+#define XBPF_PERF_DISABLED	(1U << 0)	/* start disabled */
+#define XBPF_PERF_CLOEXEC	(1U << 1)	/* O_CLOEXEC on the new fd */
+
+/* 0x02 is reserved for the attachment's event fds */
+#define XBPF_IOC_PERF_OUTPUT	_IOW(XBPF_IOC_MAGIC, 0x03, struct xbpf_perf_output)
 
 #endif /* _UAPI_LINUX_XBPF_H */

@@ -31,6 +31,8 @@
 #include <linux/perf_event.h>
 #include <linux/xbpf.h>
 
+#include "perfbuf.h"
+
 #define SHIM_EXPORT __attribute__((visibility("default")))
 #define XBPF_FD_FLOOR 500
 
@@ -210,6 +212,9 @@ SHIM_EXPORT long syscall(long nr, ...)
 
 	if (nr == __NR_bpf)
 		return xbpf_bpf(a[0], a[1], a[2]);
+	if (nr == __NR_perf_event_open && shim_perfbuf_wants((void *)a[0]))
+		return shim_perfbuf_open(dev_get(), (void *)a[0], a[1], a[2],
+					 a[3], a[4]);
 	if (nr == __NR_perf_event_open &&
 	    perf_event_route((const struct perf_event_attr *)a[0]) ==
 	    PERF_TO_XBPF)

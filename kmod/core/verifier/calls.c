@@ -59,8 +59,6 @@ static const char *arg_type_unsupported(u32 type)
 		return "kptrs are";
 	case ARG_PTR_TO_DYNPTR:
 		return "dynptrs are";
-	case ARG_PTR_TO_CONST_STR:
-		return "constant string arguments are";
 	case ARG_PTR_TO_FUNC:
 		return "callbacks are";
 	default:
@@ -230,6 +228,46 @@ static int check_arg_alignment(struct xbpf_verifier_env *env,
 	return -EACCES;
 }
 
+/*
+ * A NUL-terminated string at a constant place in a frozen, read-only map
+ * value (bpf_strncmp()'s s2, bpf_snprintf()'s format): its bytes are
+ * fixed, so the verifier reads them now.
+ */
+static int check_const_str_arg(struct xbpf_verifier_env *env, u32 regno,
+			       const struct xbpf_reg_state *reg)
+{
+	const struct xbpf_vmap *map = reg->map_ptr;
+	u64 map_addr;
+	int map_off, err;
+
+	if (!(map->map_flags & BPF_F_RDONLY_PROG) || !map->frozen) {
+		verbose(env, "R%d does not point to a readonly map'\n", regno);
+		return -EACCES;
+	}
+	if (!tnum_is_const(reg->var_off)) {
+		verbose(env, "R%d is not a constant address'\n", regno);
+		return -EACCES;
+	}
+	err = check_map_access(env, regno, reg->off,
+			       map->value_size - reg->off, false);
+	if (err)
+		return err;
+	map_off = reg->off + reg->var_off.value;
+	/* the host has values to address directly for array maps only */
+	if (!env->host->map_direct_value_addr ||
+	    env->host->map_direct_value_addr(env->host->priv, map, map_off,
+					     &map_addr)) {
+		verbose(env, "no direct value access support for this map type\n");
+		return -EACCES;
+	}
+	if (!memchr((const char *)(unsigned long)map_addr, 0,
+		    map->value_size - map_off)) {
+		verbose(env, "string is not zero-terminated\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Map-type specific argument types (the value of a sockmap is a socket). */
 static int resolve_map_arg_type(struct xbpf_verifier_env *env,
 				const struct xbpf_call_arg_meta *meta,
@@ -381,6 +419,9 @@ static int check_func_arg(struct xbpf_verifier_env *env, u32 arg,
 					 base_type(arg_type) ==
 					 ARG_CONST_SIZE_OR_ZERO,
 					 meta);
+		break;
+	case ARG_PTR_TO_CONST_STR:
+		err = check_const_str_arg(env, regno, reg);
 		break;
 	case ARG_CONST_ALLOC_SIZE_OR_ZERO:
 		if (!tnum_is_const(reg->var_off)) {
@@ -946,7 +987,14 @@ static int find_func_proto(struct xbpf_verifier_env *env, int func_id,
 		fn = env->ops->get_func_proto(func_id, env);
 	if (!fn) {
 		/* Linux would check the call: the verdict is not known */
-		if (env->ops->helper_known && env->ops->helper_known(func_id)) {
+		bool known;
+
+		if (env->ops->helper_offered)
+			known = env->ops->helper_offered(func_id, env);
+		else
+			known = env->ops->helper_known &&
+				env->ops->helper_known(func_id);
+		if (known) {
 			verbose(env, "xbpf: helper %s#%d is not supported yet\n",
 				func_id_name(func_id), func_id);
 			return -ENOTSUPP;

@@ -314,3 +314,19 @@ out:
 	xbpf_core_free(env);
 	return ret;
 }
+
+bool xbpf_env_bpf_capable(const struct xbpf_verifier_env *env)
+{
+	return !env || env->bpf_capable;
+}
+
+bool xbpf_env_perfmon_capable(const struct xbpf_verifier_env *env)
+{
+	/* allow_ptr_leaks is perfmon_capable(), as in Linux */
+	return !env || env->allow_ptr_leaks;
+}
+
+u32 xbpf_env_prog_type(const struct xbpf_verifier_env *env)
+{
+	return env ? env->prog_type : BPF_PROG_TYPE_UNSPEC;
+}

@@ -110,6 +110,13 @@ struct xbpf_prog_type_ops {
 	 */
 	bool (*helper_known)(u32 func_id);
 	/*
+	 * If set, replaces helper_known: Linux 6.1 offers func_id to this
+	 * program type and this loader (capabilities, lockdown), though
+	 * get_func_proto() has nothing for it.
+	 */
+	bool (*helper_offered)(u32 func_id,
+			       const struct xbpf_verifier_env *env);
+	/*
 	 * Rewrite one verified ctx access into accesses of the kernel's
 	 * object; fill insn_buf, return the number of insns (0: unchanged).
 	 * *target_size gets the size of the field really read.
@@ -205,6 +212,16 @@ int xbpf_verify(const struct xbpf_verify_attr *attr,
 		const struct xbpf_prog_type_ops *ops,
 		const struct xbpf_verifier_host *host,
 		struct xbpf_verify_result *res);
+
+/*
+ * The loader's privileges, for prog-type callbacks (Linux gates helpers
+ * on bpf_capable() and perfmon_capable()). env NULL: a caller outside a
+ * verification (building call tables), which sees every helper.
+ */
+bool xbpf_env_bpf_capable(const struct xbpf_verifier_env *env);
+/* The program type being verified; BPF_PROG_TYPE_UNSPEC for env NULL. */
+u32 xbpf_env_prog_type(const struct xbpf_verifier_env *env);
+bool xbpf_env_perfmon_capable(const struct xbpf_verifier_env *env);
 
 /* Log text, printf-style, for prog-type callbacks. */
 __printf(2, 3) void xbpf_verbose(struct xbpf_verifier_env *env,
