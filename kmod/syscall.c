@@ -153,6 +153,10 @@ static int map_create(union bpf_attr *attr)
 	atomic64_set(&map->refcnt, 1);
 	atomic64_set(&map->writecnt, 0);
 	mutex_init(&map->freeze_mutex);
+	spin_lock_init(&map->owner_lock);
+	err = xbpf_map_charge(map);
+	if (err)
+		goto err_free;
 
 	if (attr->btf_key_type_id || attr->btf_value_type_id) {
 		struct fd f = fdget(attr->btf_fd);
@@ -223,15 +227,27 @@ static int map_lookup_elem(union bpf_attr *attr)
 	if (!value)
 		goto free_key;
 
-	rcu_read_lock();
-	ptr = map->ops->lookup(map, key);
-	if (ptr)
-		memcpy(value, ptr, map->value_size);
-	rcu_read_unlock();
-	err = ptr ? 0 : -ENOENT;
-	if (!err && copy_to_user(uvalue, value, xbpf_map_value_size(map)))
+	/* a bloom filter is asked about the value the caller passes */
+	if (map->map_type == BPF_MAP_TYPE_BLOOM_FILTER &&
+	    copy_from_user(value, uvalue, xbpf_map_value_size(map))) {
+		err = -EFAULT;
+		goto free_value;
+	}
+	if (map->ops->sys_lookup) {
+		err = map->ops->sys_lookup(map, key, value, attr->flags);
+	} else {
+		rcu_read_lock();
+		ptr = map->ops->lookup(map, key);
+		if (ptr)
+			memcpy(value, ptr, map->value_size);
+		rcu_read_unlock();
+		err = ptr ? 0 : -ENOENT;
+	}
+	if (!err && map->map_type != BPF_MAP_TYPE_BLOOM_FILTER &&
+	    copy_to_user(uvalue, value, xbpf_map_value_size(map)))
 		err = -EFAULT;
 
+free_value:
 	kvfree(value);
 free_key:
 	kvfree(key);
@@ -274,9 +290,13 @@ static int map_update_elem(union bpf_attr *attr)
 		goto free_key;
 	}
 
-	rcu_read_lock();
-	err = map->ops->update(map, key, value, attr->flags);
-	rcu_read_unlock();
+	if (map->ops->sys_update) {
+		err = map->ops->sys_update(map, key, value, attr->flags);
+	} else {
+		rcu_read_lock();
+		err = map->ops->update(map, key, value, attr->flags);
+		rcu_read_unlock();
+	}
 
 	kvfree(value);
 free_key:

@@ -6,3 +6,7 @@
  */
 XBPF_MAP_TYPE(BPF_MAP_TYPE_HASH, xbpf_hash_map_ops)
 XBPF_MAP_TYPE(BPF_MAP_TYPE_ARRAY, xbpf_array_map_ops)
+XBPF_MAP_TYPE(BPF_MAP_TYPE_PERCPU_HASH, xbpf_percpu_hash_map_ops)
+XBPF_MAP_TYPE(BPF_MAP_TYPE_PERCPU_ARRAY, xbpf_percpu_array_map_ops)
+XBPF_MAP_TYPE(BPF_MAP_TYPE_LRU_HASH, xbpf_lru_hash_map_ops)
+XBPF_MAP_TYPE(BPF_MAP_TYPE_LRU_PERCPU_HASH, xbpf_lru_hash_map_ops)
