@@ -76,6 +76,8 @@ struct xbpf_prog {
 	u32 used_map_cnt;
 
 	struct xbpf_interp_prog run;
+	/* the type's interpreter hooks, plus tail calls (maps/prog_array.c) */
+	struct xbpf_interp_ops interp_ops;
 	struct xbpf_prog_stats __percpu *stats;
 
 	atomic64_t refcnt;
@@ -94,6 +96,16 @@ struct xbpf_perf_event_ctx {
 	u64 sample_period;
 	u64 addr;
 };
+
+/*
+ * Prog arrays (maps/prog_array.c): may prog join, or tail-call through,
+ * map? The first program decides the array's type. And the interpreter's
+ * tail call hook.
+ */
+bool xbpf_prog_array_compatible(struct xbpf_map *map,
+				const struct xbpf_prog *prog);
+int xbpf_prog_array_tail_call(void *cookie, u64 map, u32 index,
+			      const struct xbpf_interp_prog **target);
 
 /* Run prog on ctx: RCU, no migration, recursion-guarded, counted. */
 u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);

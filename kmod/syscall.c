@@ -601,7 +601,10 @@ static int prog_load(union bpf_attr *attr)
 
 	prog->run.insns = prog->insns;
 	prog->run.helpers = ptype->helpers;
-	prog->run.ops = ptype->interp_ops;
+	if (ptype->interp_ops)
+		prog->interp_ops = *ptype->interp_ops;
+	prog->interp_ops.tail_call = xbpf_prog_array_tail_call;
+	prog->run.ops = &prog->interp_ops;
 	prog->run.cookie = prog;
 
 	err = xbpf_prog_alloc_id(prog);

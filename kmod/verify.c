@@ -222,6 +222,17 @@ int xbpf_prog_verify(struct xbpf_prog *prog, const union bpf_attr *attr)
 		else
 			xbpf_map_put(host->maps[i]);
 	}
+	/* tail calls stay within one program type (and its owner's) */
+	for (i = 0; i < prog->used_map_cnt; i++) {
+		struct xbpf_map *map = prog->used_maps[i];
+
+		if (map->map_type == BPF_MAP_TYPE_PROG_ARRAY &&
+		    !xbpf_prog_array_compatible(map, prog)) {
+			xbpf_core_free(res->insns);
+			err = -EINVAL;
+			goto free_host;
+		}
+	}
 	prog->insns = res->insns;
 	prog->len = res->insn_cnt;
 	prog->stack_depth = res->stack_depth;

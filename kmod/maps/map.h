@@ -171,6 +171,8 @@ static inline int xbpf_map_attr_numa_node(const union bpf_attr *attr)
 /* Shared by the array-based types (maps/array.c). */
 int xbpf_array_alloc_check(union bpf_attr *attr);
 int xbpf_array_get_next_key(struct xbpf_map *map, void *key, void *next_key);
+/* Maps of fds (prog arrays, arrays of maps): value_size 4, no prog flags. */
+int xbpf_fd_array_alloc_check(union bpf_attr *attr);
 
 #define XBPF_MAP_TYPE(type, ops) extern const struct xbpf_map_ops ops;
 #include "map_types.h"
