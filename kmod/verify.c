@@ -19,7 +19,21 @@ struct verify_host {
 	u32 map_cnt;
 	struct xbpf_map *maps[XBPF_MAX_USED_MAPS];
 	struct xbpf_vmap vmaps[XBPF_MAX_USED_MAPS];
+	/* the inner map templates of maps of maps */
+	struct xbpf_vmap inner_vmaps[XBPF_MAX_USED_MAPS];
 };
+
+static void fill_vmap(struct xbpf_vmap *v, struct xbpf_map *map)
+{
+	v->map_type = map->map_type;
+	v->key_size = map->key_size;
+	v->value_size = map->value_size;
+	v->max_entries = map->max_entries;
+	v->map_flags = map->map_flags;
+	v->id = map->id;
+	v->frozen = READ_ONCE(map->frozen);
+	v->handle = map;
+}
 
 static int host_get_map(void *priv, s32 fd, const struct xbpf_vmap **vmap)
 {
@@ -49,14 +63,11 @@ static int host_get_map(void *priv, s32 fd, const struct xbpf_vmap **vmap)
 	fdput(f);
 
 	v = &host->vmaps[host->map_cnt];
-	v->map_type = map->map_type;
-	v->key_size = map->key_size;
-	v->value_size = map->value_size;
-	v->max_entries = map->max_entries;
-	v->map_flags = map->map_flags;
-	v->id = map->id;
-	v->frozen = READ_ONCE(map->frozen);
-	v->handle = map;
+	fill_vmap(v, map);
+	if (map->inner_meta) {
+		fill_vmap(&host->inner_vmaps[host->map_cnt], map->inner_meta);
+		v->inner = &host->inner_vmaps[host->map_cnt];
+	}
 	host->maps[host->map_cnt++] = map;
 	*vmap = v;
 	return 0;

@@ -49,6 +49,7 @@
 #include <linux/vmalloc.h>
 
 #include "maps/map.h"
+#include "object.h"
 
 #define HASH_CREATE_FLAG_MASK						\
 	(BPF_F_NO_PREALLOC | BPF_F_NO_COMMON_LRU | BPF_F_NUMA_NODE |	\
@@ -96,6 +97,8 @@ struct xbpf_hash {
 	bool percpu;
 	bool lru;
 	bool percpu_lru;
+	/* HASH_OF_MAPS: values are inner map pointers, one reference each */
+	bool fd_maps;
 	/* elements linked in the table */
 	atomic_t count;
 	int __percpu *busy;
@@ -285,6 +288,7 @@ static struct xbpf_map *hash_alloc(union bpf_attr *attr)
 	htab->lru = attr->map_type == BPF_MAP_TYPE_LRU_HASH ||
 		    attr->map_type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
 	htab->percpu_lru = attr->map_flags & BPF_F_NO_COMMON_LRU;
+	htab->fd_maps = attr->map_type == BPF_MAP_TYPE_HASH_OF_MAPS;
 	raw_spin_lock_init(&htab->free_lock);
 	raw_spin_lock_init(&htab->lru_lock);
 
@@ -359,6 +363,16 @@ static void hash_free(struct xbpf_map *map)
 	struct hlist_nulls_node *n;
 	struct hash_elem *l;
 	u32 i;
+
+	if (htab->fd_maps) {
+		for (i = 0; i < htab->n_buckets; i++)
+			hlist_nulls_for_each_entry_rcu(l, n,
+						       &htab->buckets[i].head,
+						       node)
+				xbpf_map_put(*(struct xbpf_map **)
+					     elem_value(htab, l));
+		kfree(map->inner_meta);
+	}
 
 	if (!htab->prealloc) {
 		for (i = 0; i < htab->n_buckets; i++) {
@@ -456,6 +470,8 @@ static void free_percpu_elem_rcu(struct rcu_head *head)
  */
 static void free_elem(struct xbpf_hash *htab, struct hash_elem *l)
 {
+	if (htab->fd_maps)
+		xbpf_map_put(*(struct xbpf_map **)elem_value(htab, l));
 	if (htab->prealloc) {
 		pool_push(htab, l);
 	} else if (htab->percpu) {
@@ -497,6 +513,8 @@ static void elem_set_value(struct xbpf_hash *htab, struct hash_elem *l,
 	if (htab->percpu)
 		pcpu_copy_value(htab, *elem_pptr(htab, l), value, onallcpus,
 				fresh);
+	else if (htab->fd_maps)
+		memcpy(elem_value(htab, l), value, sizeof(void *));
 	else
 		memcpy(elem_value(htab, l), value, htab->map.value_size);
 }
@@ -923,6 +941,91 @@ static u64 hash_mem_usage(const struct xbpf_map *map)
 			num_possible_cpus();
 	return size;
 }
+
+static int hom_alloc_check(union bpf_attr *attr)
+{
+	if (attr->value_size != sizeof(u32))
+		return -EINVAL;
+	return hash_alloc_check(attr);
+}
+
+static struct xbpf_map *hom_alloc(union bpf_attr *attr)
+{
+	struct xbpf_map *meta, *map;
+
+	meta = xbpf_map_meta_alloc(attr->inner_map_fd);
+	if (IS_ERR(meta))
+		return meta;
+	map = hash_alloc(attr);
+	if (IS_ERR(map)) {
+		kfree(meta);
+		return map;
+	}
+	map->inner_meta = meta;
+	return map;
+}
+
+/* Programs get the inner map itself. */
+static void *hom_lookup(struct xbpf_map *map, void *key)
+{
+	struct xbpf_hash *htab = to_hash(map);
+	struct hash_elem *l;
+
+	l = lookup_elem_rcu(htab, hash_key(htab, key), key);
+	return l ? READ_ONCE(*(void **)elem_value(htab, l)) : NULL;
+}
+
+static int hom_update(struct xbpf_map *map, void *key, void *value,
+		      u64 flags)
+{
+	return -EINVAL;
+}
+
+static int hom_sys_update(struct xbpf_map *map, void *key, void *value,
+			  u64 flags)
+{
+	struct xbpf_map *inner;
+	int err;
+
+	inner = xbpf_map_fd_get_inner(map, *(u32 *)value);
+	if (IS_ERR(inner))
+		return PTR_ERR(inner);
+	rcu_read_lock();
+	err = hash_update_common(map, key, &inner, flags, false);
+	rcu_read_unlock();
+	if (err)
+		xbpf_map_put(inner);
+	return err;
+}
+
+static int hom_sys_lookup(struct xbpf_map *map, void *key, void *value,
+			  u64 flags)
+{
+	struct xbpf_map *inner;
+	int err = 0;
+
+	rcu_read_lock();
+	inner = hom_lookup(map, key);
+	if (inner)
+		*(u32 *)value = inner->id;
+	else
+		err = -ENOENT;
+	rcu_read_unlock();
+	return err;
+}
+
+const struct xbpf_map_ops xbpf_hash_of_maps_map_ops = {
+	.alloc_check		= hom_alloc_check,
+	.alloc			= hom_alloc,
+	.free			= hash_free,
+	.lookup			= hom_lookup,
+	.update			= hom_update,
+	.delete			= hash_delete,
+	.get_next_key		= hash_get_next_key,
+	.sys_lookup		= hom_sys_lookup,
+	.sys_update		= hom_sys_update,
+	.mem_usage		= hash_mem_usage,
+};
 
 const struct xbpf_map_ops xbpf_hash_map_ops = {
 	.alloc_check		= hash_alloc_check,

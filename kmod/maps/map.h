@@ -173,6 +173,13 @@ int xbpf_array_alloc_check(union bpf_attr *attr);
 int xbpf_array_get_next_key(struct xbpf_map *map, void *key, void *next_key);
 /* Maps of fds (prog arrays, arrays of maps): value_size 4, no prog flags. */
 int xbpf_fd_array_alloc_check(union bpf_attr *attr);
+/*
+ * Maps of maps (maps/map_in_map.c): the template copied from the map
+ * behind inner_map_fd (free with kfree()), and a new reference to the map
+ * behind ufd if it matches outer's template (-EINVAL if not).
+ */
+struct xbpf_map *xbpf_map_meta_alloc(u32 inner_map_fd);
+struct xbpf_map *xbpf_map_fd_get_inner(struct xbpf_map *outer, u32 ufd);
 
 #define XBPF_MAP_TYPE(type, ops) extern const struct xbpf_map_ops ops;
 #include "map_types.h"

@@ -109,6 +109,8 @@ struct xbpf_vmap {
 	bool frozen;
 	/* the host's map: the value an ld_imm64 of this map loads */
 	void *handle;
+	/* maps of maps: the template of the maps inside (lookups yield one) */
+	const struct xbpf_vmap *inner;
 };
 
 struct xbpf_reg_state {
