@@ -40,6 +40,7 @@
 #define XBPF_PROG_LOAD_LAST			core_relo_rec_size
 #define XBPF_PROG_GET_FD_BY_ID_LAST		prog_id
 #define XBPF_PROG_TEST_RUN_LAST			test.batch_size
+#define XBPF_MAP_BATCH_LAST			batch.flags
 
 #define CHECK_ATTR(attr, CMD)						\
 	(memchr_inv((void *)&(attr)->XBPF_##CMD##_LAST +		\
@@ -928,6 +929,13 @@ long xbpf_sys_bpf(int cmd, union bpf_attr __user *uattr, unsigned int size)
 		return map_get_fd_by_id(&attr);
 	case BPF_OBJ_GET_INFO_BY_FD:
 		return obj_get_info_by_fd(&attr, uattr);
+	case BPF_MAP_LOOKUP_BATCH:
+	case BPF_MAP_LOOKUP_AND_DELETE_BATCH:
+	case BPF_MAP_UPDATE_BATCH:
+	case BPF_MAP_DELETE_BATCH:
+		if (CHECK_ATTR(&attr, MAP_BATCH))
+			return -EINVAL;
+		return xbpf_map_batch(cmd, &attr, uattr);
 	default:
 		return -EINVAL;
 	}

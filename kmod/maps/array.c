@@ -375,10 +375,14 @@ const struct xbpf_map_ops xbpf_percpu_array_map_ops = {
 	.sys_lookup	= percpu_array_sys_lookup,
 	.sys_update	= percpu_array_sys_update,
 	.mem_usage	= array_mem_usage,
+	.lookup_batch	= xbpf_generic_lookup_batch,
+	.update_batch	= xbpf_generic_update_batch,
 };
 
 const struct xbpf_map_ops xbpf_array_map_ops = {
 	.mem_usage	= array_mem_usage,
+	.lookup_batch	= xbpf_generic_lookup_batch,
+	.update_batch	= xbpf_generic_update_batch,
 	.alloc_check	= xbpf_array_alloc_check,
 	.alloc		= array_alloc,
 	.free		= array_free,

@@ -942,6 +942,166 @@ static u64 hash_mem_usage(const struct xbpf_map *map)
 	return size;
 }
 
+/*
+ * Batch lookup (and delete) bucket by bucket, as Linux 6.1: the batch
+ * token is a u32 bucket index; a bucket is returned whole or not at all
+ * (-ENOSPC if even the first does not fit); -ENOENT once past the last.
+ */
+static int hash_batch(struct xbpf_map *map, const union bpf_attr *attr,
+		      union bpf_attr __user *uattr, bool do_delete)
+{
+	void __user *uvalues = u64_to_user_ptr(attr->batch.values);
+	void __user *ukeys = u64_to_user_ptr(attr->batch.keys);
+	void __user *ubatch = u64_to_user_ptr(attr->batch.in_batch);
+	struct xbpf_hash *htab = to_hash(map);
+	u32 batch = 0, max_count, total = 0, bucket_cnt, bucket_size = 5;
+	u32 key_size = map->key_size, value_size = xbpf_map_value_size(map);
+	unsigned long irqflags = 0, lflags = 0;
+	struct hlist_nulls_node *n;
+	void *keys = NULL, *values = NULL, *dst_key, *dst_val;
+	struct hash_elem *l, *next;
+	struct hash_bucket *b;
+	int ret = 0;
+
+	if (attr->batch.elem_flags & ~BPF_F_LOCK ||
+	    attr->batch.elem_flags & BPF_F_LOCK)
+		return -EINVAL;
+	if (attr->batch.flags)
+		return -EINVAL;
+	max_count = attr->batch.count;
+	if (!max_count)
+		return 0;
+	if (put_user(0, &uattr->batch.count))
+		return -EFAULT;
+	if (ubatch && copy_from_user(&batch, ubatch, sizeof(batch)))
+		return -EFAULT;
+	if (batch >= htab->n_buckets)
+		return -ENOENT;
+
+alloc:
+	kvfree(keys);
+	kvfree(values);
+	keys = kvmalloc_array(key_size, bucket_size, GFP_USER | __GFP_NOWARN);
+	values = kvmalloc_array(value_size, bucket_size,
+				GFP_USER | __GFP_NOWARN);
+	if (!keys || !values) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		b = &htab->buckets[batch];
+		rcu_read_lock();
+		if (htab->lru) {
+			ret = lru_lock(htab, &lflags);
+			if (!ret)
+				raw_spin_lock(&b->lock);
+		} else {
+			ret = bucket_lock(htab, b, &irqflags);
+		}
+		if (ret) {
+			rcu_read_unlock();
+			goto after_loop;
+		}
+		bucket_cnt = 0;
+		hlist_nulls_for_each_entry(l, n, &b->head, node)
+			bucket_cnt++;
+		if (bucket_cnt > max_count - total || bucket_cnt > bucket_size) {
+			if (htab->lru) {
+				raw_spin_unlock(&b->lock);
+				lru_unlock(htab, lflags);
+			} else {
+				bucket_unlock(htab, b, irqflags);
+			}
+			rcu_read_unlock();
+			if (bucket_cnt > max_count - total) {
+				if (!total)
+					ret = -ENOSPC;
+				goto after_loop;
+			}
+			bucket_size = bucket_cnt;
+			goto alloc;
+		}
+		dst_key = keys;
+		dst_val = values;
+		l = hlist_nulls_entry_safe(b->head.first, struct hash_elem,
+					   node);
+		while (l) {
+			next = hlist_nulls_entry_safe(l->node.next,
+						      struct hash_elem, node);
+			memcpy(dst_key, l->key, key_size);
+			if (htab->fd_maps)
+				*(u32 *)dst_val = (*(struct xbpf_map **)
+						   elem_value(htab, l))->id;
+			else
+				elem_copy_out(htab, l, dst_val);
+			if (do_delete) {
+				hlist_nulls_del_rcu(&l->node);
+				if (htab->lru) {
+					lru_release(htab, l);
+				} else {
+					atomic_dec(&htab->count);
+					free_elem(htab, l);
+				}
+			}
+			dst_key += key_size;
+			dst_val += value_size;
+			l = next;
+		}
+		if (htab->lru) {
+			raw_spin_unlock(&b->lock);
+			lru_unlock(htab, lflags);
+		} else {
+			bucket_unlock(htab, b, irqflags);
+		}
+		rcu_read_unlock();
+		if (bucket_cnt &&
+		    (copy_to_user(ukeys + (u64)total * key_size, keys,
+				  (u64)key_size * bucket_cnt) ||
+		     copy_to_user(uvalues + (u64)total * value_size, values,
+				  (u64)value_size * bucket_cnt))) {
+			ret = -EFAULT;
+			goto out;
+		}
+		total += bucket_cnt;
+		batch++;
+		if (batch >= htab->n_buckets) {
+			ret = -ENOENT;
+			goto after_loop;
+		}
+		cond_resched();
+	}
+after_loop:
+	if (ret == -EFAULT)
+		goto out;
+	if (copy_to_user(u64_to_user_ptr(attr->batch.out_batch), &batch,
+			 sizeof(batch)) ||
+	    put_user(total, &uattr->batch.count))
+		ret = -EFAULT;
+out:
+	kvfree(keys);
+	kvfree(values);
+	return ret;
+}
+
+static int hash_lookup_batch(struct xbpf_map *map, const union bpf_attr *attr,
+			     union bpf_attr __user *uattr)
+{
+	return hash_batch(map, attr, uattr, false);
+}
+
+static int hash_lookup_and_delete_batch(struct xbpf_map *map,
+					const union bpf_attr *attr,
+					union bpf_attr __user *uattr)
+{
+	return hash_batch(map, attr, uattr, true);
+}
+
+#define HASH_BATCH_OPS							\
+	.lookup_batch		= hash_lookup_batch,			\
+	.lookup_and_delete_batch = hash_lookup_and_delete_batch,	\
+	.update_batch		= xbpf_generic_update_batch,		\
+	.delete_batch		= xbpf_generic_delete_batch
+
 static int hom_alloc_check(union bpf_attr *attr)
 {
 	if (attr->value_size != sizeof(u32))
@@ -1025,6 +1185,7 @@ const struct xbpf_map_ops xbpf_hash_of_maps_map_ops = {
 	.sys_lookup		= hom_sys_lookup,
 	.sys_update		= hom_sys_update,
 	.mem_usage		= hash_mem_usage,
+	HASH_BATCH_OPS,
 };
 
 const struct xbpf_map_ops xbpf_hash_map_ops = {
@@ -1037,6 +1198,7 @@ const struct xbpf_map_ops xbpf_hash_map_ops = {
 	.get_next_key		= hash_get_next_key,
 	.lookup_and_delete	= hash_lookup_and_delete,
 	.mem_usage		= hash_mem_usage,
+	HASH_BATCH_OPS,
 };
 
 const struct xbpf_map_ops xbpf_percpu_hash_map_ops = {
@@ -1051,6 +1213,7 @@ const struct xbpf_map_ops xbpf_percpu_hash_map_ops = {
 	.sys_lookup		= hash_sys_lookup,
 	.sys_update		= hash_sys_update,
 	.mem_usage		= hash_mem_usage,
+	HASH_BATCH_OPS,
 };
 
 const struct xbpf_map_ops xbpf_lru_hash_map_ops = {
@@ -1065,4 +1228,5 @@ const struct xbpf_map_ops xbpf_lru_hash_map_ops = {
 	.sys_lookup		= hash_sys_lookup,
 	.sys_update		= lru_sys_update,
 	.mem_usage		= hash_mem_usage,
+	HASH_BATCH_OPS,
 };

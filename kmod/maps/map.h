@@ -74,6 +74,16 @@ struct xbpf_map_ops {
 	void (*release_uref)(struct xbpf_map *map);
 	/* syscall: bytes the map really holds, for xbpf status */
 	u64 (*mem_usage)(const struct xbpf_map *map);
+	/* syscall: the batch commands (maps/batch.c); NULL: -ENOTSUPP */
+	int (*lookup_batch)(struct xbpf_map *map, const union bpf_attr *attr,
+			    union bpf_attr __user *uattr);
+	int (*lookup_and_delete_batch)(struct xbpf_map *map,
+				       const union bpf_attr *attr,
+				       union bpf_attr __user *uattr);
+	int (*update_batch)(struct xbpf_map *map, const union bpf_attr *attr,
+			    union bpf_attr __user *uattr);
+	int (*delete_batch)(struct xbpf_map *map, const union bpf_attr *attr,
+			    union bpf_attr __user *uattr);
 };
 
 struct xbpf_map {
@@ -180,6 +190,16 @@ int xbpf_fd_array_alloc_check(union bpf_attr *attr);
  */
 struct xbpf_map *xbpf_map_meta_alloc(u32 inner_map_fd);
 struct xbpf_map *xbpf_map_fd_get_inner(struct xbpf_map *outer, u32 ufd);
+
+/* Batch commands (maps/batch.c): the entry, and the key-by-key forms. */
+int xbpf_map_batch(int cmd, const union bpf_attr *attr,
+		   union bpf_attr __user *uattr);
+int xbpf_generic_lookup_batch(struct xbpf_map *map, const union bpf_attr *attr,
+			      union bpf_attr __user *uattr);
+int xbpf_generic_update_batch(struct xbpf_map *map, const union bpf_attr *attr,
+			      union bpf_attr __user *uattr);
+int xbpf_generic_delete_batch(struct xbpf_map *map, const union bpf_attr *attr,
+			      union bpf_attr __user *uattr);
 
 #define XBPF_MAP_TYPE(type, ops) extern const struct xbpf_map_ops ops;
 #include "map_types.h"
