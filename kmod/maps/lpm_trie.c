@@ -363,12 +363,12 @@ static int lpm_delete(struct xbpf_map *map, void *_key)
 	 */
 	if (parent && (parent->flags & LPM_TREE_NODE_FLAG_IM) &&
 	    !node->child[0] && !node->child[1]) {
-		if (node == rcu_access_pointer(parent->child[0]))
-			rcu_assign_pointer(*trim2,
-				rcu_access_pointer(parent->child[1]));
-		else
-			rcu_assign_pointer(*trim2,
-				rcu_access_pointer(parent->child[0]));
+		struct lpm_node *other;
+
+		other = rcu_access_pointer(parent->child[0]) == node ?
+			rcu_access_pointer(parent->child[1]) :
+			rcu_access_pointer(parent->child[0]);
+		rcu_assign_pointer(*trim2, other);
 		free_parent = parent;
 		free_node = node;
 		goto out;
