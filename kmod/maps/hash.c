@@ -365,10 +365,11 @@ static void hash_free(struct xbpf_map *map)
 	u32 i;
 
 	if (htab->fd_maps) {
+		/* no readers or writers are left */
 		for (i = 0; i < htab->n_buckets; i++)
-			hlist_nulls_for_each_entry_rcu(l, n,
-						       &htab->buckets[i].head,
-						       node)
+			hlist_nulls_for_each_entry(l, n,
+						   &htab->buckets[i].head,
+						   node)
 				xbpf_map_put(*(struct xbpf_map **)
 					     elem_value(htab, l));
 		kfree(map->inner_meta);
