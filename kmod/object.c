@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/poll.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -114,6 +115,7 @@ int xbpf_map_alloc_id(struct xbpf_map *map)
 
 void xbpf_map_free_unpublished(struct xbpf_map *map)
 {
+	xbpf_map_uncharge(map);
 	map->ops->free(map);
 }
 
@@ -121,6 +123,9 @@ static void map_free_deferred(struct work_struct *work)
 {
 	struct xbpf_map *map = container_of(work, struct xbpf_map, free_work);
 
+	/* programs may still run on it: an inner map, a tail call target */
+	synchronize_rcu();
+	xbpf_map_uncharge(map);
 	map->ops->free(map);
 }
 
@@ -158,7 +163,12 @@ fmode_t xbpf_map_sys_perms(struct xbpf_map *map, struct file *f)
 
 static int map_release(struct inode *inode, struct file *file)
 {
-	xbpf_map_put(file->private_data);
+	struct xbpf_map *map = file->private_data;
+
+	/* the last fd: break program <-> prog array reference cycles */
+	if (atomic64_dec_and_test(&map->usercnt) && map->ops->release_uref)
+		map->ops->release_uref(map);
+	xbpf_map_put(map);
 	return 0;
 }
 
@@ -285,8 +295,14 @@ static const struct file_operations xbpf_map_fops = {
 
 int xbpf_map_new_fd(struct xbpf_map *map, int flags)
 {
-	return anon_inode_getfd("bpf-map", &xbpf_map_fops, map,
-				flags | O_CLOEXEC);
+	int fd;
+
+	atomic64_inc(&map->usercnt);
+	fd = anon_inode_getfd("bpf-map", &xbpf_map_fops, map,
+			      flags | O_CLOEXEC);
+	if (fd < 0)
+		atomic64_dec(&map->usercnt);
+	return fd;
 }
 
 struct xbpf_map *xbpf_map_from_fd(struct fd f)

@@ -141,6 +141,8 @@ struct xbpf_prog {
 	/* the JIT's image (kmod/jit.c), or NULL: interpreted */
 	struct xbpf_jit_image *jit;
 	xbpf_jit_func jit_func;
+	/* the type's interpreter hooks, plus tail calls (maps/prog_array.c) */
+	struct xbpf_interp_ops interp_ops;
 	struct xbpf_prog_stats __percpu *stats;
 
 	atomic64_t refcnt;
@@ -278,6 +280,16 @@ out:
 	this_cpu_dec(xbpf_run_cpu.depth);
 	return ret;
 }
+
+/*
+ * Prog arrays (maps/prog_array.c): may prog join, or tail-call through,
+ * map? The first program decides the array's type. And the interpreter's
+ * tail call hook.
+ */
+bool xbpf_prog_array_compatible(struct xbpf_map *map,
+				const struct xbpf_prog *prog);
+int xbpf_prog_array_tail_call(void *cookie, u64 map, u32 index,
+			      const struct xbpf_interp_prog **target);
 
 /* Run prog on ctx: RCU, no migration, recursion-guarded, counted. */
 u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);

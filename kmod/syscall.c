@@ -41,6 +41,7 @@
 #define XBPF_PROG_LOAD_LAST			core_relo_rec_size
 #define XBPF_PROG_GET_FD_BY_ID_LAST		prog_id
 #define XBPF_PROG_TEST_RUN_LAST			test.batch_size
+#define XBPF_MAP_BATCH_LAST			batch.flags
 
 #define CHECK_ATTR(attr, CMD)						\
 	(memchr_inv((void *)&(attr)->XBPF_##CMD##_LAST +		\
@@ -154,6 +155,10 @@ static int map_create(union bpf_attr *attr)
 	atomic64_set(&map->refcnt, 1);
 	atomic64_set(&map->writecnt, 0);
 	mutex_init(&map->freeze_mutex);
+	spin_lock_init(&map->owner_lock);
+	err = xbpf_map_charge(map);
+	if (err)
+		goto err_free;
 
 	if (attr->btf_key_type_id || attr->btf_value_type_id) {
 		struct fd f = fdget(attr->btf_fd);
@@ -224,15 +229,27 @@ static int map_lookup_elem(union bpf_attr *attr)
 	if (!value)
 		goto free_key;
 
-	rcu_read_lock();
-	ptr = map->ops->lookup(map, key);
-	if (!IS_ERR_OR_NULL(ptr))
-		memcpy(value, ptr, map->value_size);
-	rcu_read_unlock();
-	err = IS_ERR(ptr) ? PTR_ERR(ptr) : ptr ? 0 : -ENOENT;
-	if (!err && copy_to_user(uvalue, value, xbpf_map_value_size(map)))
+	/* a bloom filter is asked about the value the caller passes */
+	if (map->map_type == BPF_MAP_TYPE_BLOOM_FILTER &&
+	    copy_from_user(value, uvalue, xbpf_map_value_size(map))) {
+		err = -EFAULT;
+		goto free_value;
+	}
+	if (map->ops->sys_lookup) {
+		err = map->ops->sys_lookup(map, key, value, attr->flags);
+	} else {
+		rcu_read_lock();
+		ptr = map->ops->lookup(map, key);
+		if (!IS_ERR_OR_NULL(ptr))
+			memcpy(value, ptr, map->value_size);
+		rcu_read_unlock();
+		err = IS_ERR(ptr) ? PTR_ERR(ptr) : ptr ? 0 : -ENOENT;
+	}
+	if (!err && map->map_type != BPF_MAP_TYPE_BLOOM_FILTER &&
+	    copy_to_user(uvalue, value, xbpf_map_value_size(map)))
 		err = -EFAULT;
 
+free_value:
 	kvfree(value);
 free_key:
 	kvfree(key);
@@ -275,9 +292,13 @@ static int map_update_elem(union bpf_attr *attr)
 		goto free_key;
 	}
 
-	rcu_read_lock();
-	err = map->ops->update(map, key, value, attr->flags);
-	rcu_read_unlock();
+	if (map->ops->sys_update) {
+		err = map->ops->sys_update(map, key, value, attr->flags);
+	} else {
+		rcu_read_lock();
+		err = map->ops->update(map, key, value, attr->flags);
+		rcu_read_unlock();
+	}
 
 	kvfree(value);
 free_key:
@@ -604,7 +625,10 @@ static int prog_load(union bpf_attr *attr)
 
 	prog->run.insns = prog->insns;
 	prog->run.helpers = ptype->helpers;
-	prog->run.ops = ptype->interp_ops;
+	if (ptype->interp_ops)
+		prog->interp_ops = *ptype->interp_ops;
+	prog->interp_ops.tail_call = xbpf_prog_array_tail_call;
+	prog->run.ops = &prog->interp_ops;
 	prog->run.cookie = prog;
 
 	err = prog_jit(prog, attr);
@@ -1006,6 +1030,13 @@ long xbpf_sys_bpf(int cmd, union bpf_attr __user *uattr, unsigned int size)
 		return xbpf_link_get_fd_by_id(&attr);
 	case BPF_LINK_GET_NEXT_ID:
 		return obj_get_next_id(&attr, uattr, xbpf_link_next_id);
+	case BPF_MAP_LOOKUP_BATCH:
+	case BPF_MAP_LOOKUP_AND_DELETE_BATCH:
+	case BPF_MAP_UPDATE_BATCH:
+	case BPF_MAP_DELETE_BATCH:
+		if (CHECK_ATTR(&attr, MAP_BATCH))
+			return -EINVAL;
+		return xbpf_map_batch(cmd, &attr, uattr);
 	default:
 		return -EINVAL;
 	}

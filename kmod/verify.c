@@ -19,7 +19,21 @@ struct verify_host {
 	u32 map_cnt;
 	struct xbpf_map *maps[XBPF_MAX_USED_MAPS];
 	struct xbpf_vmap vmaps[XBPF_MAX_USED_MAPS];
+	/* the inner map templates of maps of maps */
+	struct xbpf_vmap inner_vmaps[XBPF_MAX_USED_MAPS];
 };
+
+static void fill_vmap(struct xbpf_vmap *v, struct xbpf_map *map)
+{
+	v->map_type = map->map_type;
+	v->key_size = map->key_size;
+	v->value_size = map->value_size;
+	v->max_entries = map->max_entries;
+	v->map_flags = map->map_flags;
+	v->id = map->id;
+	v->frozen = READ_ONCE(map->frozen);
+	v->handle = map;
+}
 
 static int host_get_map(void *priv, s32 fd, const struct xbpf_vmap **vmap)
 {
@@ -49,14 +63,12 @@ static int host_get_map(void *priv, s32 fd, const struct xbpf_vmap **vmap)
 	fdput(f);
 
 	v = &host->vmaps[host->map_cnt];
-	v->map_type = map->map_type;
-	v->key_size = map->key_size;
-	v->value_size = map->value_size;
-	v->max_entries = map->max_entries;
-	v->map_flags = map->map_flags;
-	v->id = map->id;
-	v->frozen = READ_ONCE(map->frozen);
-	v->handle = map;
+	fill_vmap(v, map);
+	if (map->inner_meta) {
+		fill_vmap(&host->inner_vmaps[host->map_cnt], map->inner_meta);
+		v->inner = &host->inner_vmaps[host->map_cnt];
+	}
+	/* only a map the program names: an inner map may be any at run time */
 	if (map->ops->inline_lookup)
 		map->ops->inline_lookup(map, &v->inline_values,
 					&v->inline_elem_size);
@@ -226,6 +238,17 @@ int xbpf_prog_verify(struct xbpf_prog *prog, const union bpf_attr *attr)
 			prog->used_maps[prog->used_map_cnt++] = host->maps[i];
 		else
 			xbpf_map_put(host->maps[i]);
+	}
+	/* tail calls stay within one program type (and its owner's) */
+	for (i = 0; i < prog->used_map_cnt; i++) {
+		struct xbpf_map *map = prog->used_maps[i];
+
+		if (map->map_type == BPF_MAP_TYPE_PROG_ARRAY &&
+		    !xbpf_prog_array_compatible(map, prog)) {
+			xbpf_core_free(res->insns);
+			err = -EINVAL;
+			goto free_host;
+		}
 	}
 	prog->func_start = kmemdup(res->func_start,
 				   res->func_cnt * sizeof(u32), GFP_KERNEL);

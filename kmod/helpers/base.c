@@ -39,6 +39,28 @@ static u64 helper_map_delete_elem(u64 map, u64 key, u64 r3, u64 r4, u64 r5)
 	return m->ops->delete(m, (void *)(unsigned long)key);
 }
 
+/* Queues, stacks and bloom filters; verified to have these ops. */
+static u64 helper_map_push_elem(u64 map, u64 value, u64 flags, u64 r4, u64 r5)
+{
+	struct xbpf_map *m = (struct xbpf_map *)(unsigned long)map;
+
+	return m->ops->push(m, (void *)(unsigned long)value, flags);
+}
+
+static u64 helper_map_pop_elem(u64 map, u64 value, u64 r3, u64 r4, u64 r5)
+{
+	struct xbpf_map *m = (struct xbpf_map *)(unsigned long)map;
+
+	return m->ops->pop(m, (void *)(unsigned long)value);
+}
+
+static u64 helper_map_peek_elem(u64 map, u64 value, u64 r3, u64 r4, u64 r5)
+{
+	struct xbpf_map *m = (struct xbpf_map *)(unsigned long)map;
+
+	return m->ops->peek(m, (void *)(unsigned long)value);
+}
+
 static u64 helper_ktime_get_ns(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	/* NMI-safe, as tracing programs need */
@@ -106,6 +128,27 @@ static const struct xbpf_func_proto base_protos[] = {
 		.pkt_access = true,
 		.ret_type = RET_INTEGER,
 		.arg_type = { ARG_CONST_MAP_PTR, ARG_PTR_TO_MAP_KEY },
+	}, {
+		.func_id = BPF_FUNC_map_push_elem,
+		.func = helper_map_push_elem,
+		.ret_type = RET_INTEGER,
+		.arg_type = { ARG_CONST_MAP_PTR, ARG_PTR_TO_MAP_VALUE,
+			      ARG_ANYTHING },
+	}, {
+		.func_id = BPF_FUNC_map_pop_elem,
+		.func = helper_map_pop_elem,
+		.ret_type = RET_INTEGER,
+		.arg_type = { ARG_CONST_MAP_PTR, ARG_PTR_TO_UNINIT_MAP_VALUE },
+	}, {
+		.func_id = BPF_FUNC_map_peek_elem,
+		.func = helper_map_peek_elem,
+		.ret_type = RET_INTEGER,
+		.arg_type = { ARG_CONST_MAP_PTR, ARG_PTR_TO_UNINIT_MAP_VALUE },
+	}, {
+		/* the interpreter and the JIT carry tail calls out */
+		.func_id = BPF_FUNC_tail_call,
+		.ret_type = RET_VOID,
+		.arg_type = { ARG_PTR_TO_CTX, ARG_CONST_MAP_PTR, ARG_ANYTHING },
 	}, {
 		.func_id = BPF_FUNC_ktime_get_ns,
 		.func = helper_ktime_get_ns,

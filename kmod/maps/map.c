@@ -3,7 +3,9 @@
  * What all map types share: the type table, attribute copying, storage
  * allocation and the memory estimate.
  */
+#include <linux/atomic.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -63,4 +65,43 @@ void *xbpf_map_area_alloc(u64 size)
 void xbpf_map_area_free(void *area)
 {
 	kvfree(area);
+}
+
+/*
+ * The memory all maps may hold together, in bytes; 0 is no limit. A map
+ * that would go past it is refused at creation with ENOMEM.
+ */
+static unsigned long max_map_memory;
+module_param(max_map_memory, ulong, 0644);
+MODULE_PARM_DESC(max_map_memory,
+		 "bytes all xbpf maps may use together (0: no limit)");
+
+static atomic64_t map_memory_used = ATOMIC64_INIT(0);
+
+u64 xbpf_map_mem_usage(const struct xbpf_map *map)
+{
+	if (map->ops->mem_usage)
+		return map->ops->mem_usage(map);
+	return xbpf_map_memory_footprint(map);
+}
+
+int xbpf_map_charge(struct xbpf_map *map)
+{
+	unsigned long limit = READ_ONCE(max_map_memory);
+	u64 size = xbpf_map_mem_usage(map);
+
+	if (limit && atomic64_add_return(size, &map_memory_used) > limit) {
+		atomic64_sub(size, &map_memory_used);
+		return -ENOMEM;
+	}
+	if (!limit)
+		atomic64_add(size, &map_memory_used);
+	map->charged = size;
+	return 0;
+}
+
+void xbpf_map_uncharge(struct xbpf_map *map)
+{
+	atomic64_sub(map->charged, &map_memory_used);
+	map->charged = 0;
 }

@@ -465,6 +465,12 @@ static void find_equal_scalars(struct xbpf_verifier_state *vstate,
 static void mark_ptr_not_null_reg(struct xbpf_reg_state *reg)
 {
 	if (base_type(reg->type) == PTR_TO_MAP_VALUE) {
+		/* a map of maps yields the inner map, as its template says */
+		if (reg->map_ptr->inner) {
+			reg->type = CONST_PTR_TO_MAP;
+			reg->map_ptr = reg->map_ptr->inner;
+			return;
+		}
 		reg->type = PTR_TO_MAP_VALUE;
 		return;
 	}

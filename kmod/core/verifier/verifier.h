@@ -49,6 +49,9 @@ enum xbpf_arg_type {
 	ARG_PTR_TO_STACK_OR_NULL	= PTR_MAYBE_NULL | ARG_PTR_TO_STACK,
 	ARG_PTR_TO_UNINIT_MEM		= MEM_UNINIT | MEM_WRITE | ARG_PTR_TO_MEM,
 	ARG_PTR_TO_FIXED_SIZE_MEM	= MEM_FIXED_SIZE | ARG_PTR_TO_MEM,
+	/* pop/peek: the helper fills a value-sized buffer */
+	ARG_PTR_TO_UNINIT_MAP_VALUE	= MEM_UNINIT | MEM_WRITE |
+					  ARG_PTR_TO_MAP_VALUE,
 };
 
 enum xbpf_return_type {

@@ -116,6 +116,8 @@ struct xbpf_vmap {
 	 */
 	u64 inline_values;
 	u32 inline_elem_size;
+	/* maps of maps: the template of the maps inside (lookups yield one) */
+	const struct xbpf_vmap *inner;
 };
 
 struct xbpf_reg_state {

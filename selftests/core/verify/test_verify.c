@@ -65,6 +65,25 @@ static const struct vtest tests[] = {
 	  -EINVAL, "infinite loop detected at insn 1" },
 	{ "unknown helper", { CALL(999), EXIT }, -EINVAL,
 	  "invalid func unknown#999" },
+	/* map 101: array of maps whose inner template is map 102 */
+	{ "inner map lookup", { ST_DW(10, -8, 0), MOV64_REG(2, 10),
+	  ADD64_IMM(2, -8), LD_MAP(1, 101), CALL(BPF_FUNC_map_lookup_elem),
+	  JEQ_IMM(0, 0, 6), MOV64_REG(1, 0), MOV64_REG(2, 10),
+	  ADD64_IMM(2, -8), CALL(BPF_FUNC_map_lookup_elem),
+	  JEQ_IMM(0, 0, 1), LDX_DW(0, 0, 8), MOV64_IMM(0, 0), EXIT }, 0, NULL },
+	{ "inner map value bounds", { ST_DW(10, -8, 0), MOV64_REG(2, 10),
+	  ADD64_IMM(2, -8), LD_MAP(1, 101), CALL(BPF_FUNC_map_lookup_elem),
+	  JEQ_IMM(0, 0, 6), MOV64_REG(1, 0), MOV64_REG(2, 10),
+	  ADD64_IMM(2, -8), CALL(BPF_FUNC_map_lookup_elem),
+	  JEQ_IMM(0, 0, 1), LDX_DW(0, 0, 16), MOV64_IMM(0, 0), EXIT },
+	  -EACCES, "invalid access to map value, value_size=16 off=16 size=8" },
+	/* map 103: a queue; pop fills uninitialised stack */
+	{ "pop into uninit stack", { LD_MAP(1, 103), MOV64_REG(2, 10),
+	  ADD64_IMM(2, -8), CALL(BPF_FUNC_map_pop_elem), LDX_DW(0, 10, -8),
+	  EXIT }, 0, NULL },
+	{ "pop into short stack", { LD_MAP(1, 103), MOV64_REG(2, 10),
+	  ADD64_IMM(2, -4), CALL(BPF_FUNC_map_pop_elem), MOV64_IMM(0, 0),
+	  EXIT }, -EINVAL, "invalid indirect access to stack R2 off=-4 size=8" },
 };
 
 static u32 prog_len(const struct bpf_insn *insns)
@@ -87,6 +106,16 @@ int main(void)
 	host_maps[0] = (struct xbpf_vmap){ .map_type = BPF_MAP_TYPE_HASH,
 		.key_size = 8, .value_size = 8, .max_entries = 4, .id = 1,
 		.handle = &host_maps[0] };
+	host_maps[2] = (struct xbpf_vmap){ .map_type = BPF_MAP_TYPE_ARRAY,
+		.key_size = 4, .value_size = 16, .max_entries = 2, .id = 3,
+		.handle = &host_maps[2] };
+	host_maps[1] = (struct xbpf_vmap){
+		.map_type = BPF_MAP_TYPE_ARRAY_OF_MAPS, .key_size = 4,
+		.value_size = 4, .max_entries = 2, .id = 2,
+		.handle = &host_maps[1], .inner = &host_maps[2] };
+	host_maps[3] = (struct xbpf_vmap){ .map_type = BPF_MAP_TYPE_QUEUE,
+		.value_size = 8, .max_entries = 2, .id = 4,
+		.handle = &host_maps[3] };
 	printf("TAP version 13\n1..%zu\n", ARRAY_SIZE(tests));
 	for (i = 0; i < ARRAY_SIZE(tests); i++) {
 		const struct vtest *t = &tests[i];
