@@ -246,6 +246,12 @@ struct xbpf_insn_aux_data {
 	bool zext_dst;		/* writes a 32-bit subregister */
 	bool prune_point;
 	bool jmp_point;
+	/*
+	 * Loads: on some path, a fill of a spilled register through a
+	 * pointer other than R10 (a copy of the frame pointer, or a pointer
+	 * into a caller's frame); backtracking cannot tell which slot.
+	 */
+	bool stack_fill_via_ptr;
 	unsigned int orig_idx;
 };
 
