@@ -39,6 +39,7 @@ host-check:
 	$(MAKE) -C selftests/core run
 	$(MAKE) -C selftests/core/verifier run
 	$(MAKE) -C selftests/core/verify run
+	$(MAKE) -C selftests/core/fuzz_verifier regress
 
 check:
 	scripts/check
