@@ -264,7 +264,13 @@ void mark_all_scalars_precise(struct xbpf_verifier_env *env,
 	u32 i;
 	int j;
 
-	for (st = st->parent; st; st = st->parent) {
+	/*
+	 * Where an earlier call stopped, the rest of the chain was marked
+	 * too: checkpoints never lose marks. Without this a loop that keeps
+	 * falling back costs the whole chain of parents at every step.
+	 */
+	for (st = st->parent; st && !st->all_precise; st = st->parent) {
+		st->all_precise = true;
 		for (i = 0; i <= st->curframe; i++) {
 			func = st->frame[i];
 			for (j = 0; j < XBPF_REG_FP; j++) {

@@ -210,6 +210,11 @@ struct xbpf_verifier_state {
 	u32 last_insn_idx;
 	struct xbpf_idx_pair *jmp_history;
 	u32 jmp_history_cnt;
+	/*
+	 * A checkpoint mark_all_scalars_precise() has been through: all its
+	 * scalars are precise, and so are all its parents'.
+	 */
+	bool all_precise;
 };
 
 /* Explored states kept per instruction, for pruning. */
