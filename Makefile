@@ -39,6 +39,9 @@ host-check:
 	$(MAKE) -C selftests/core run
 	$(MAKE) -C selftests/core/verifier run
 	$(MAKE) -C selftests/core/verify run
+	$(MAKE) -C selftests/core/fuzz_verifier regress
+	$(MAKE) -C selftests/core/jit run
+	$(MAKE) -C selftests/core/fuzz_jit regress
 
 check:
 	scripts/check

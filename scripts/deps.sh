@@ -18,6 +18,9 @@ packages=(
 	bpftool
 	clang
 	llvm
+	# libFuzzer and the sanitizer runtimes for clang -fsanitize=fuzzer,
+	# address (the core's fuzzers); only recommended by clang's packages.
+	libclang-rt-dev
 	libelf-dev
 	zlib1g-dev
 	gcc

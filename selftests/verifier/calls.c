@@ -6,6 +6,41 @@
  */
 #include "verifier.h"
 
+/*
+ * Pruning inside a callee propagates the caller's precise r6 backwards;
+ * the callee's own "r6 = r2" must not end that walk. r7 is a 48-byte map
+ * value; r6 is {0, 8} on the first path, 8 on the second (pruned inside
+ * the callee), @far on the third (pruned, if the walk stopped early, at a
+ * checkpoint of the second path before the call).
+ */
+#define VT_CALLEE_CLEARS_CALLER_REG(far)				\
+	VT_LOOKUP_KEY0(),						\
+	BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 2),				\
+	BPF_MOV64_IMM(BPF_REG_0, 0),					\
+	BPF_EXIT_INSN(),						\
+	BPF_MOV64_REG(BPF_REG_7, BPF_REG_0),				\
+	BPF_EMIT_CALL(BPF_FUNC_get_prandom_u32),			\
+	BPF_MOV64_REG(BPF_REG_6, BPF_REG_0),				\
+	BPF_ALU64_IMM(BPF_AND, BPF_REG_6, 8),				\
+	BPF_MOV64_IMM(BPF_REG_2, 0),					\
+	BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 1, 4),				\
+	BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 2, 1),				\
+	BPF_JMP_A(4),							\
+	BPF_MOV64_IMM(BPF_REG_6, 8),					\
+	BPF_JMP_A(1),							\
+	BPF_MOV64_IMM(BPF_REG_6, far),					\
+	BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),				\
+	BPF_MOV64_REG(BPF_REG_3, BPF_REG_2),				\
+	BPF_CALL_REL(4),						\
+	BPF_ALU64_REG(BPF_ADD, BPF_REG_7, BPF_REG_6),			\
+	BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_7, 0),			\
+	BPF_MOV64_IMM(BPF_REG_0, 0),					\
+	BPF_EXIT_INSN(),						\
+	BPF_MOV64_REG(BPF_REG_6, BPF_REG_2),				\
+	BPF_JMP_A(0),							\
+	BPF_MOV64_IMM(BPF_REG_0, 0),					\
+	BPF_EXIT_INSN()
+
 static const struct vt_row tests[] = {
 {
 	.descr = "helper id beyond the last one",
@@ -343,6 +378,25 @@ static const struct vt_row tests[] = {
 	.result = REJECT,
 	.err = EINVAL,
 	.errstr = "jump out of range from insn 3 to 1",
+},
+{
+	.descr = "callee writes its r6 while the caller's r6 is made precise: all in bounds",
+	.insns = { VT_CALLEE_CLEARS_CALLER_REG(40) },
+	.maps = { { VT_ARRAY_48B, { VT_LOOKUP_MAP_AT } } },
+	.prog_flags = BPF_F_TEST_STATE_FREQ,
+	.result = ACCEPT,
+	RETVAL(0),
+},
+{
+	.descr = "callee writes its r6 while the caller's r6 is made precise",
+	.insns = { VT_CALLEE_CLEARS_CALLER_REG(48) },
+	.maps = { { VT_ARRAY_48B, { VT_LOOKUP_MAP_AT } } },
+	.prog_flags = BPF_F_TEST_STATE_FREQ,
+	.result = REJECT,
+	.errstr = "invalid access to map value, value_size=48 off=48 size=8",
+	.xbpf_only = "Linux 6.1 lets the callee's insns end the walk that "
+		     "marks the caller's registers, and accepts the "
+		     "out-of-bounds read",
 },
 };
 

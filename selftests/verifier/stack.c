@@ -7,6 +7,46 @@
  */
 #include "verifier.h"
 
+/*
+ * Precision across a fill through a register other than r10. r7 is a
+ * 48-byte map value; the slot fp-16 holds 40 on one branch and @far on the
+ * other, and the filled value is added to r7 and dereferenced. With
+ * BPF_F_TEST_STATE_FREQ the second branch meets a checkpoint at the spill,
+ * where only a precise fp-16 (or r2) tells the two apart.
+ */
+#define VT_FILL_PRECISION(far)						\
+	VT_LOOKUP_KEY0(),						\
+	BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 2),				\
+	BPF_MOV64_IMM(BPF_REG_0, 0),					\
+	BPF_EXIT_INSN(),						\
+	BPF_MOV64_REG(BPF_REG_7, BPF_REG_0),				\
+	BPF_EMIT_CALL(BPF_FUNC_get_prandom_u32),			\
+	BPF_MOV64_IMM(BPF_REG_2, far),					\
+	BPF_JMP_IMM(BPF_JGT, BPF_REG_0, 100, 1),			\
+	BPF_MOV64_IMM(BPF_REG_2, 40),					\
+	BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_2, -16)
+#define VT_FILL_VIA_COPY_OF_FP						\
+	BPF_MOV64_REG(BPF_REG_9, BPF_REG_10),				\
+	BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_9, -16),		\
+	BPF_ALU64_REG(BPF_ADD, BPF_REG_7, BPF_REG_3),			\
+	BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_7, 0),			\
+	BPF_MOV64_IMM(BPF_REG_0, 0),					\
+	BPF_EXIT_INSN()
+#define VT_FILL_IN_CALLEE						\
+	BPF_MOV64_REG(BPF_REG_1, BPF_REG_10),				\
+	BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -16),				\
+	BPF_MOV64_REG(BPF_REG_2, BPF_REG_7),				\
+	BPF_CALL_REL(2),						\
+	BPF_MOV64_IMM(BPF_REG_0, 0),					\
+	BPF_EXIT_INSN(),						\
+	BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_1, 0),			\
+	BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_3),			\
+	BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_2, 0),			\
+	BPF_EXIT_INSN()
+#define VT_FILL_XBPF_ONLY						\
+	"Linux 6.1 does not track precision through such a fill and "	\
+	"accepts the out-of-bounds read"
+
 static const struct vt_row tests[] = {
 {
 	.descr = "spill and fill a scalar",
@@ -272,6 +312,38 @@ static const struct vt_row tests[] = {
 	.result = REJECT,
 	.err = EINVAL,
 	.errstr = "unknown opcode d3",
+},
+{
+	.descr = "fill through a copy of r10: both spilled values in bounds",
+	.insns = { VT_FILL_PRECISION(32), VT_FILL_VIA_COPY_OF_FP },
+	.maps = { { VT_ARRAY_48B, { VT_LOOKUP_MAP_AT } } },
+	.prog_flags = BPF_F_TEST_STATE_FREQ,
+	.result = ACCEPT,
+	RETVAL(0),
+},
+{
+	.descr = "fill through a copy of r10 keeps the slot precise",
+	.insns = { VT_FILL_PRECISION(48), VT_FILL_VIA_COPY_OF_FP },
+	.maps = { { VT_ARRAY_48B, { VT_LOOKUP_MAP_AT } } },
+	.prog_flags = BPF_F_TEST_STATE_FREQ,
+	.result = REJECT,
+	.errstr = "invalid access to map value, value_size=48 off=48 size=8",
+	.xbpf_only = VT_FILL_XBPF_ONLY,
+},
+{
+	.descr = "fill in a callee: both spilled values in bounds",
+	.insns = { VT_FILL_PRECISION(32), VT_FILL_IN_CALLEE },
+	.maps = { { VT_ARRAY_48B, { VT_LOOKUP_MAP_AT } } },
+	.result = ACCEPT,
+	RETVAL(0),
+},
+{
+	.descr = "fill in a callee through a pointer to the caller's slot keeps it precise",
+	.insns = { VT_FILL_PRECISION(48), VT_FILL_IN_CALLEE },
+	.maps = { { VT_ARRAY_48B, { VT_LOOKUP_MAP_AT } } },
+	.result = REJECT,
+	.errstr = "invalid access to map value, value_size=48 off=48 size=8",
+	.xbpf_only = VT_FILL_XBPF_ONLY,
 },
 };
 

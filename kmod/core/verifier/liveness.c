@@ -13,7 +13,8 @@
  * register and spilled slot it was computed from, found by walking the
  * instructions of the current path backwards through its parent states.
  * Where that walk cannot follow the data (calls into subprograms, exits,
- * LD_ABS/LD_IND), every scalar of the path is made precise instead.
+ * LD_ABS/LD_IND, fills through a register other than R10), every scalar
+ * of the path is made precise instead.
  */
 #include "vfuncs.h"
 
@@ -117,9 +118,11 @@ static int fp_access_spi(struct xbpf_verifier_env *env,
  * Step backwards over insn idx: *reg_mask and *stack_mask say which
  * registers and fp slots must be precise after it; on return, which must
  * be precise before it. -ENOTSUPP: the dependency cannot be followed.
+ * other_frame: the insn ran in another frame than the masks', so it read
+ * and wrote none of their registers nor, through R10, their slots.
  */
 static int backtrack_insn(struct xbpf_verifier_env *env, int idx,
-			  u32 *reg_mask, u64 *stack_mask)
+			  u32 *reg_mask, u64 *stack_mask, bool other_frame)
 {
 	const struct bpf_insn *insn = env->insns + idx;
 	u8 class = BPF_CLASS(insn->code);
@@ -137,6 +140,14 @@ static int backtrack_insn(struct xbpf_verifier_env *env, int idx,
 		verbose(env, "regs=%x stack=%llx before ", *reg_mask,
 			(unsigned long long)*stack_mask);
 		print_bpf_insn_log(env, insn);
+	}
+
+	if (other_frame) {
+		/* the walk cannot follow a frame change either way */
+		if ((class == BPF_JMP || class == BPF_JMP32) &&
+		    (opcode == BPF_CALL || opcode == BPF_EXIT))
+			return -ENOTSUPP;
+		return 0;
 	}
 
 	if (class == BPF_ALU || class == BPF_ALU64) {
@@ -173,10 +184,14 @@ static int backtrack_insn(struct xbpf_verifier_env *env, int idx,
 		/*
 		 * Only the stack keeps a scalar's bounds across a store and
 		 * a load; a load from anywhere else produced a value whose
-		 * range is precise as loaded.
+		 * range is precise as loaded. A fill through a register
+		 * other than R10 came from a slot this walk cannot name.
 		 */
-		if (base_reg != XBPF_REG_FP)
+		if (base_reg != XBPF_REG_FP) {
+			if (env->insn_aux_data[idx].stack_fill_via_ptr)
+				return -ENOTSUPP;
 			return 0;
+		}
 		err = fp_access_spi(env, insn, &spi);
 		if (err)
 			return err;
@@ -236,8 +251,10 @@ static int backtrack_insn(struct xbpf_verifier_env *env, int idx,
 
 /*
  * The fallback when backtracking cannot follow a dependency: every scalar
- * in every parent state of st is precise. st itself is skipped, as in
- * Linux 6.1: when it is the current state, its marks do not matter.
+ * in every parent state of st is precise. st itself is skipped: callers
+ * pass the current state, whose marks do not matter. (Linux 6.1 passes the
+ * state the walk had reached, so that state's own scalars, and any states
+ * between it and the current one, stay imprecise.)
  */
 void mark_all_scalars_precise(struct xbpf_verifier_env *env,
 			      struct xbpf_verifier_state *st)
@@ -247,7 +264,13 @@ void mark_all_scalars_precise(struct xbpf_verifier_env *env,
 	u32 i;
 	int j;
 
-	for (st = st->parent; st; st = st->parent) {
+	/*
+	 * Where an earlier call stopped, the rest of the chain was marked
+	 * too: checkpoints never lose marks. Without this a loop that keeps
+	 * falling back costs the whole chain of parents at every step.
+	 */
+	for (st = st->parent; st && !st->all_precise; st = st->parent) {
+		st->all_precise = true;
 		for (i = 0; i <= st->curframe; i++) {
 			func = st->frame[i];
 			for (j = 0; j < XBPF_REG_FP; j++) {
@@ -286,6 +309,15 @@ static int __mark_chain_precision(struct xbpf_verifier_env *env, int frame,
 	u64 stack_mask = spi >= 0 ? 1ull << spi : 0;
 	bool skip_first = true;
 	bool new_marks = false;
+	/*
+	 * The frame the walked insns ran in: the current one, then, in each
+	 * parent, the frame its child started in (a call or an exit ending
+	 * the parent stops the walk). It differs from frame when pruning
+	 * propagates precision into a caller's registers from inside a
+	 * callee; Linux 6.1 then lets the callee's insns clear the caller's
+	 * marks.
+	 */
+	int walk_frame = st->curframe;
 	u32 history;
 	int i, err;
 
@@ -340,10 +372,11 @@ static int __mark_chain_precision(struct xbpf_verifier_env *env, int frame,
 				skip_first = false;
 			} else {
 				err = backtrack_insn(env, i, &reg_mask,
-						     &stack_mask);
+						     &stack_mask,
+						     walk_frame != frame);
 			}
 			if (err == -ENOTSUPP) {
-				mark_all_scalars_precise(env, st);
+				mark_all_scalars_precise(env, env->cur_state);
 				return 0;
 			}
 			if (err)
@@ -361,6 +394,7 @@ static int __mark_chain_precision(struct xbpf_verifier_env *env, int frame,
 				return -EFAULT;
 			}
 		}
+		walk_frame = st->curframe;
 		st = st->parent;
 		if (!st)
 			break;
@@ -390,7 +424,7 @@ static int __mark_chain_precision(struct xbpf_verifier_env *env, int frame,
 			 * the slot wanted. Fall back to marking everything.
 			 */
 			if (i >= func->allocated_stack / XBPF_REG_SIZE) {
-				mark_all_scalars_precise(env, st);
+				mark_all_scalars_precise(env, env->cur_state);
 				return 0;
 			}
 			reg = &func->stack[i].spilled_ptr;

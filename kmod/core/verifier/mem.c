@@ -467,11 +467,23 @@ static int check_stack_read(struct xbpf_verifier_env *env, int ptr_regno,
 		return -EACCES;
 	}
 
-	if (!var_off)
-		return check_stack_read_fixed_off(env, state,
-						  off + reg->var_off.value,
-						  size, dst_regno);
-	return check_stack_read_var_off(env, ptr_regno, off, size, dst_regno);
+	if (var_off)
+		return check_stack_read_var_off(env, ptr_regno, off, size,
+						dst_regno);
+
+	off += reg->var_off.value;
+	/*
+	 * Precision backtracking follows a fill back to its slot only
+	 * through R10, in the frame it walks; a fill through any other
+	 * register must make it give up and mark every scalar precise, or
+	 * pruning could accept a path on which a different value is
+	 * filled. Linux 6.1 drops the dependency here instead, and accepts
+	 * such unsafe programs: a deliberate difference.
+	 */
+	if (dst_regno >= 0 && ptr_regno != XBPF_REG_FP &&
+	    is_spilled_reg(&state->stack[(-off - 1) / XBPF_REG_SIZE]))
+		env->insn_aux_data[env->insn_idx].stack_fill_via_ptr = true;
+	return check_stack_read_fixed_off(env, state, off, size, dst_regno);
 }
 
 /* off includes the pointer's fixed offset, not its variable one. */

@@ -265,6 +265,8 @@ int copy_verifier_state(struct xbpf_verifier_state *dst,
 	dst->parent = src->parent;
 	dst->first_insn_idx = src->first_insn_idx;
 	dst->last_insn_idx = src->last_insn_idx;
+	/* a copy starts a new path whose precision is its own */
+	dst->all_precise = false;
 	for (i = 0; i <= src->curframe; i++) {
 		frame = dst->frame[i];
 		if (!frame) {

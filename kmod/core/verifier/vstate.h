@@ -219,6 +219,11 @@ struct xbpf_verifier_state {
 	u32 last_insn_idx;
 	struct xbpf_idx_pair *jmp_history;
 	u32 jmp_history_cnt;
+	/*
+	 * A checkpoint mark_all_scalars_precise() has been through: all its
+	 * scalars are precise, and so are all its parents'.
+	 */
+	bool all_precise;
 };
 
 /* Explored states kept per instruction, for pruning. */
@@ -255,6 +260,12 @@ struct xbpf_insn_aux_data {
 	bool zext_dst;		/* writes a 32-bit subregister */
 	bool prune_point;
 	bool jmp_point;
+	/*
+	 * Loads: on some path, a fill of a spilled register through a
+	 * pointer other than R10 (a copy of the frame pointer, or a pointer
+	 * into a caller's frame); backtracking cannot tell which slot.
+	 */
+	bool stack_fill_via_ptr;
 	unsigned int orig_idx;
 };
 
