@@ -208,9 +208,15 @@ FIXTURE_SETUP(jit)
 {
 	self->jit = read_knob(jit_knob());
 	self->harden = read_knob(harden_knob());
-	if (self->jit <= 0)
-		SKIP(return, "the JIT is off (%s: %d)", jit_knob(), self->jit);
 }
+
+/* Each test's first line: the harness runs a test whose setup skipped. */
+#define REQUIRE_JIT()							\
+	do {								\
+		if (self->jit <= 0)					\
+			SKIP(return, "the JIT is off (%s: %d)",		\
+			     jit_knob(), self->jit);			\
+	} while (0)
 
 FIXTURE_TEARDOWN(jit)
 {
@@ -230,6 +236,7 @@ TEST_F(jit, info_one_function)
 	__u32 retval;
 	int fd;
 
+	REQUIRE_JIT();
 	fd = load(BPF_PROG_TYPE_SOCKET_FILTER, insns, 2);
 	ASSERT_GE(fd, 0);
 	memset(&info, 0, sizeof(info));
@@ -277,6 +284,7 @@ TEST_F(jit, info_subprograms)
 	__u32 lens[3] = {}, retval;
 	int fd;
 
+	REQUIRE_JIT();
 	fd = load(BPF_PROG_TYPE_SOCKET_FILTER, insns,
 		  sizeof(insns) / sizeof(insns[0]));
 	ASSERT_GE(fd, 0);
@@ -308,6 +316,7 @@ TEST_F(jit, same_results_on_and_off)
 	__u32 retval;
 	int fd;
 
+	REQUIRE_JIT();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		fd = load(BPF_PROG_TYPE_SOCKET_FILTER, cases[i].insns,
 			  cases[i].cnt);
@@ -362,6 +371,7 @@ TEST_F(jit, blinding_hides_immediates)
 	__u32 plain, blinded;
 	int fd;
 
+	REQUIRE_JIT();
 	if (self->harden < 0)
 		SKIP(return, "no %s", harden_knob());
 	ASSERT_EQ(write_knob(harden_knob(), 0), 0);
@@ -389,6 +399,7 @@ TEST_F(jit, many_programs)
 	int fds[N], round, i;
 	__u32 retval;
 
+	REQUIRE_JIT();
 	for (round = 0; round < 4; round++) {
 		for (i = 0; i < N; i++) {
 			fds[i] = load(BPF_PROG_TYPE_SOCKET_FILTER, insns, 3);
