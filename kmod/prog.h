@@ -243,6 +243,9 @@ static __always_inline u32 xbpf_stats_weight(const struct xbpf_prog_stats *st)
 	return x % XBPF_STATS_SAMPLE ? 0 : XBPF_STATS_SAMPLE;
 }
 
+/* Count a run that was skipped because the CPU was already running one. */
+void xbpf_prog_inc_misses(struct xbpf_prog *prog);
+
 /*
  * Run prog inside xbpf_run_enter()/xbpf_run_exit() (preemption off, RCU
  * read side): the recursion guard, the statistics, the run itself.
@@ -258,9 +261,7 @@ static __always_inline u32 __xbpf_prog_run(struct xbpf_prog *prog,
 
 	depth = this_cpu_inc_return(xbpf_run_cpu.depth) - 1;
 	if (unlikely(depth >= XBPF_RUN_NEST)) {
-		u64_stats_update_begin(&stats->syncp);
-		stats->misses++;
-		u64_stats_update_end(&stats->syncp);
+		xbpf_prog_inc_misses(prog);
 		goto out;
 	}
 	weight = xbpf_stats_weight(stats);
@@ -294,8 +295,6 @@ int xbpf_prog_array_tail_call(void *cookie, u64 map, u32 index,
 /* Run prog on ctx: RCU, no migration, recursion-guarded, counted. */
 u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);
 
-/* Count a run that was skipped because the CPU was already running one. */
-void xbpf_prog_inc_misses(struct xbpf_prog *prog);
 
 /*
  * Tracepoint programs: as in Linux, the first 8 bytes of the record a

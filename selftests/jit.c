@@ -57,19 +57,6 @@ static int harden_all(void)
 	return running_under_xbpf() ? 1 : 2;
 }
 
-static int read_knob(const char *path)
-{
-	char buf[32] = "";
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n > 0 ? atoi(buf) : -1;
-}
-
 static int write_knob(const char *path, int val)
 {
 	char buf[32];
@@ -129,21 +116,12 @@ static int prog_info(int fd, struct bpf_prog_info *info)
 	return sys_obj_info(fd, info, &len);
 }
 
+/* fdinfo's prog_jited, or -1 */
 static int fdinfo_jited(int fd)
 {
-	char path[64], line[256];
-	int jited = -1;
-	FILE *f;
+	char val[32];
 
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "prog_jited: %d", &jited) == 1)
-			break;
-	fclose(f);
-	return jited;
+	return fdinfo_get(fd, "prog_jited", val, sizeof(val)) ? -1 : atoi(val);
 }
 
 /* A packet for socket filters: an Ethernet/IPv4 header's worth. */
@@ -206,8 +184,8 @@ FIXTURE(jit) {
 
 FIXTURE_SETUP(jit)
 {
-	self->jit = read_knob(jit_knob());
-	self->harden = read_knob(harden_knob());
+	self->jit = (int)read_long_file(jit_knob());
+	self->harden = (int)read_long_file(harden_knob());
 }
 
 /* Each test's first line: the harness runs a test whose setup skipped. */
