@@ -35,7 +35,7 @@ struct xbpf_prog_type {
 	/* interpreter hooks (LD_ABS, tail calls) */
 	const struct xbpf_interp_ops *interp_ops;
 	/* filled at init from vops.get_func_proto: the call table by id */
-	xbpf_helper_fn helpers[__BPF_FUNC_MAX_ID];
+	xbpf_helper_fn helpers[XBPF_HELPER_SLOTS];
 };
 
 /* The program type for prog_type, or NULL if xbpf has none. */
@@ -285,12 +285,14 @@ out:
 /*
  * Prog arrays (maps/prog_array.c): may prog join, or tail-call through,
  * map? The first program decides the array's type. And the interpreter's
- * tail call hook.
+ * tail call hook, and its layout for the JIT.
  */
 bool xbpf_prog_array_compatible(struct xbpf_map *map,
 				const struct xbpf_prog *prog);
 int xbpf_prog_array_tail_call(void *cookie, u64 map, u32 index,
 			      const struct xbpf_interp_prog **target);
+/* Let the JIT read prog arrays in line (ops->tail_inline). */
+void xbpf_prog_array_jit_ops(struct xbpf_interp_ops *ops);
 
 /* Run prog on ctx: RCU, no migration, recursion-guarded, counted. */
 u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);

@@ -628,6 +628,7 @@ static int prog_load(union bpf_attr *attr)
 	if (ptype->interp_ops)
 		prog->interp_ops = *ptype->interp_ops;
 	prog->interp_ops.tail_call = xbpf_prog_array_tail_call;
+	xbpf_prog_array_jit_ops(&prog->interp_ops);
 	prog->run.ops = &prog->interp_ops;
 	prog->run.cookie = prog;
 
@@ -697,7 +698,7 @@ static int prog_test_run(union bpf_attr *attr, union bpf_attr __user *uattr)
 /*
  * The xlated program as userspace may see it: map addresses become map
  * IDs again (BPF_PSEUDO_MAP_FD / BPF_PSEUDO_MAP_VALUE + offset), as Linux
- * shows them.
+ * shows them, and direct calls of map lookups read as the helper.
  */
 static struct bpf_insn *prog_dump_insns(const struct xbpf_prog *prog)
 {
@@ -709,6 +710,12 @@ static struct bpf_insn *prog_dump_insns(const struct xbpf_prog *prog)
 	if (!insns)
 		return NULL;
 	memcpy(insns, prog->insns, prog->len * sizeof(*insns));
+	for (i = 0; i < prog->len; i++)
+		/* a map's own lookup, called directly: the helper it stands for */
+		if (insns[i].code == (BPF_JMP | BPF_CALL) && !insns[i].src_reg &&
+		    insns[i].imm >= XBPF_FUNC_DIRECT &&
+		    insns[i].imm < XBPF_HELPER_SLOTS)
+			insns[i].imm = BPF_FUNC_map_lookup_elem;
 	for (i = 0; i + 1 < prog->len; i++) {
 		u64 imm;
 

@@ -72,6 +72,7 @@ static int host_get_map(void *priv, s32 fd, const struct xbpf_vmap **vmap)
 	if (map->ops->inline_lookup)
 		map->ops->inline_lookup(map, &v->inline_values,
 					&v->inline_elem_size);
+	v->lookup_call = xbpf_map_lookup_call(map);
 	host->maps[host->map_cnt++] = map;
 	*vmap = v;
 	return 0;

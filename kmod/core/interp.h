@@ -43,6 +43,24 @@ struct xbpf_interp_ops {
 	 * faulting, or return nonzero; the destination register is then 0.
 	 */
 	int (*probe_read)(void *cookie, void *to, u64 from, u32 size);
+	/*
+	 * For the JIT, optional: R6, the context of a packet load, is a
+	 * socket buffer with a u8 *data at skb_data, and u32 len and
+	 * data_len at skb_len and skb_data_len. A load at 0 <= off with off
+	 * + size <= len - data_len (the linear data) then reads data + off
+	 * in the code itself, as ld_abs would; any other calls ld_abs.
+	 */
+	bool skb_inline;
+	u16 skb_data, skb_len, skb_data_len;
+	/*
+	 * For the JIT, optional: the map of a tail call (R2) has a u32
+	 * max_entries at pa_max_entries and, at pa_slots, a pointer to its
+	 * slots, each NULL or a pointer p to a program whose struct
+	 * xbpf_jit_prog is at p + pa_prog_run. The code then reads the slot
+	 * itself, as tail_call would, and calls nothing.
+	 */
+	bool tail_inline;
+	u16 pa_max_entries, pa_slots, pa_prog_run;
 };
 
 /*
@@ -50,10 +68,20 @@ struct xbpf_interp_ops {
  *  - an ld_imm64 holds the final value (a pointer or a constant),
  *  - a helper call (BPF_JMP | BPF_CALL, src_reg 0) has in imm the index of
  *    its function in helpers[], except that imm == BPF_FUNC_tail_call is a
- *    tail call (that slot of helpers[] is never read),
+ *    tail call (that slot of helpers[] is never read); an index from
+ *    XBPF_FUNC_DIRECT on is a function the rewrites call in a helper's
+ *    place (a map type's own lookup for map_lookup_elem),
  *  - a call to a subprogram keeps src_reg == BPF_PSEUDO_CALL and the
  *    relative offset in imm.
  */
+/*
+ * helpers[] has XBPF_HELPER_SLOTS entries: Linux's helper ids, then
+ * XBPF_NR_DIRECT slots of xbpf's own direct calls.
+ */
+#define XBPF_FUNC_DIRECT	__BPF_FUNC_MAX_ID
+#define XBPF_NR_DIRECT		16
+#define XBPF_HELPER_SLOTS	(XBPF_FUNC_DIRECT + XBPF_NR_DIRECT)
+
 struct xbpf_interp_prog {
 	const struct bpf_insn *insns;
 	const xbpf_helper_fn *helpers;

@@ -206,8 +206,17 @@ struct jit_ctx {
 	const u32 *func_insn;
 	u32 nr_funcs;
 	u32 cur_func;
-	u8 saved;		/* bit n: saved_regs[n] used */
-	u32 prologue_size;
+	/*
+	 * With per-function frames, each function also saves only the
+	 * registers it uses itself (fsaved, by function index), its
+	 * prologue is fpsize[] bytes, and a subprogram's exits return from
+	 * its own inline epilogue; the one at the end of the image is
+	 * main's. Without them, every function saves what the image uses.
+	 */
+	u8 *fsaved;
+	u32 *fpsize;
+	u8 saved;		/* bit n: saved_regs[n] used, in this function */
+	u32 prologue_size;	/* all functions', without fpsize */
 	bool tail_calls;
 	bool thunk_used;
 };
@@ -552,11 +561,9 @@ static void emit_prologue(struct jit_ctx *c)
 	emit_push(c, RBP);
 	emit_mov(c, true, RBP, RSP);
 	if (c->frames) {
-		/* sub rsp, imm32: the same size for every function's frame */
-		emit_rex(c, true, 0, RSP, false);
-		emit1(c, 0x81);
-		emit1(c, 0xc0 | 5 << 3 | (RSP & 7));
-		emit_u32(c, c->frames[c->cur_func]);
+		/* each function's prologue is measured on its own */
+		if (c->frames[c->cur_func])
+			emit_alu_imm(c, true, 5, RSP, c->frames[c->cur_func]);
 	} else if (c->frame) {
 		emit_alu_imm(c, true, 5, RSP, c->frame);
 	}
@@ -586,12 +593,24 @@ static bool runs_on(const struct jit_ctx *c, u32 i)
 		code != (BPF_JMP | BPF_EXIT));
 }
 
+/* The size of the prologue of the function starting at insn i. */
+static u32 prologue_at(const struct jit_ctx *c, u32 i)
+{
+	u32 f;
+
+	if (c->fpsize)
+		for (f = 0; f < c->nr_funcs; f++)
+			if (c->func_insn[f] == i)
+				return c->fpsize[f];
+	return c->prologue_size;
+}
+
 /* Bytes emitted before insn i's own code: a subprogram's prologue. */
 static u32 pre_size(const struct jit_ctx *c, u32 i)
 {
 	if (i == c->len || !(c->iflags[i] & INSN_FUNC))
 		return 0;
-	return c->prologue_size + (runs_on(c, i - 1) ? 2 : 0);
+	return prologue_at(c, i) + (runs_on(c, i - 1) ? 2 : 0);
 }
 
 /* What the interpreter gives for a division by zero: 0, or dst for a modulo. */
@@ -941,6 +960,48 @@ static void emit_ld_imm64(struct jit_ctx *c, const struct bpf_insn *insn)
 }
 
 /*
+ * With ops->tail_inline, the slot read in line, in the interpreter's order
+ * of checks:
+ *
+ *	mov edx, edx; cmp edx, [rsi + max_entries]; jae out	the index
+ *	cmp r12d, MAX; jae out; add r12d, 1			the count
+ *	mov rax, [rsi + slots]; mov rax, [rax + rdx * 8]	the slot
+ *	test rax, rax; je out
+ *	mov rax, [rax + prog_run + tail_entry]; test; je out	not JITed
+ *	(unwind); jmp rax
+ * out:
+ */
+static void emit_tail_call_inline(struct jit_ctx *c)
+{
+	const struct xbpf_interp_ops *ops = c->prog->ops;
+	const int entry = ops->pa_prog_run +
+			  offsetof(struct xbpf_jit_prog, tail_entry);
+	u32 fail[4], i;
+
+	emit_mov(c, false, RDX, RDX);
+	emit_rm(c, false, false, 0x3b, RDX, RSI, ops->pa_max_entries);
+	fail[0] = emit_jcc8(c, CC_AE);
+	emit_alu_imm(c, false, DIGIT_CMP, TAIL_CNT, XBPF_MAX_TAIL_CALL_CNT);
+	fail[1] = emit_jcc8(c, CC_AE);
+	emit_alu_imm(c, false, 0, TAIL_CNT, 1);
+	emit_rm(c, true, false, 0x8b, RAX, RSI, ops->pa_slots);
+	/* mov rax, [rax + rdx * 8] */
+	emit_rex(c, true, RAX, RAX, false);
+	emit1(c, 0x8b);
+	emit1(c, 0x04);
+	emit1(c, 3 << 6 | (RDX & 7) << 3 | (RAX & 7));
+	emit_rr(c, true, 0x85, RAX, RAX);
+	fail[2] = emit_jcc8(c, CC_E);		/* empty slot */
+	emit_rm(c, true, false, 0x8b, RAX, RAX, entry);
+	emit_rr(c, true, 0x85, RAX, RAX);
+	fail[3] = emit_jcc8(c, CC_E);		/* not JITed */
+	emit_unwind(c);
+	emit_jmp_rax(c);
+	for (i = 0; i < ARRAY_SIZE(fail); i++)
+		land8(c, fail[i]);
+}
+
+/*
  * ops->tail_call(cookie, R2, (u32)R3, &target), then the interpreter's
  * checks in its order, then into target's main with R1 kept.
  */
@@ -949,6 +1010,11 @@ static void emit_tail_call(struct jit_ctx *c)
 	const int entry = offsetof(struct xbpf_jit_prog, tail_entry) -
 			  offsetof(struct xbpf_jit_prog, interp);
 	u32 fail[4], i;
+
+	if (c->prog->ops->tail_inline) {
+		emit_tail_call_inline(c);
+		return;
+	}
 
 	emit_push(c, RDI);			/* R1, for the target */
 	emit_push(c, RDI);			/* room for target */
@@ -976,13 +1042,57 @@ static void emit_tail_call(struct jit_ctx *c)
 	emit_alu_imm(c, true, 0, RSP, 16);
 }
 
+/* Return 0 from the current function, as a failed packet load does. */
+static void emit_return_zero(struct jit_ctx *c)
+{
+	emit_rr(c, false, 0x31, RAX, RAX);
+	if (c->fsaved && c->cur_func) {
+		emit_unwind(c);
+		emit_ret(c);
+		emit1(c, 0xcc);
+	} else {
+		emit_rel32(c, 0xe9, c->prev[c->len]);
+	}
+}
+
+/*
+ * With ops->skb_inline, the linear data's fast path, off in edx, the
+ * bytes into r11: jumps to the returned label (land8) when it does not
+ * apply.
+ *
+ *	mov esi, [rbx + len]; sub esi, [rbx + data_len]	the linear length
+ *	sub esi, edx; cmp esi, size; jl slow		off + size beyond it
+ *	test edx, edx; js slow				an SKF_* offset
+ *	mov r11, [rbx + data]; add r11, rdx; load r11, [r11]
+ */
+static u32 emit_ld_abs_inline(struct jit_ctx *c, u32 size, u32 *slow2)
+{
+	const struct xbpf_interp_ops *ops = c->prog->ops;
+	u32 slow;
+
+	emit_ldx(c, BPF_W, RSI, RBX, ops->skb_len);
+	emit_rm(c, false, false, 0x2b, RSI, RBX, ops->skb_data_len);
+	emit_rr(c, false, 0x29, RDX, RSI);
+	emit_alu_imm(c, false, DIGIT_CMP, RSI, size);
+	slow = emit_jcc8(c, CC_L);
+	emit_rr(c, false, 0x85, RDX, RDX);
+	*slow2 = emit_jcc8(c, 0x8);			/* js */
+	emit_ldx(c, BPF_DW, TMP, RBX, ops->skb_data);
+	emit_rr(c, true, 0x01, RDX, TMP);
+	emit_ldx(c, size == 1 ? BPF_B : size == 2 ? BPF_H : BPF_W, TMP,
+		 TMP, 0);
+	return slow;
+}
+
 /*
  * ops->ld_abs(cookie, R6, off, bytes, size) into 16 bytes of stack; on
  * failure return 0 from the current function, as the interpreter does.
+ * With ops->skb_inline the linear data is read in line first.
  */
 static void emit_ld_abs(struct jit_ctx *c, const struct bpf_insn *insn)
 {
-	u32 size = 4 >> (BPF_SIZE(insn->code) >> 3), ok;
+	u32 size = 4 >> (BPF_SIZE(insn->code) >> 3), ok, slow = 0, slow2 = 0;
+	u32 fast = 0;
 	u8 src = reg_map[insn->src_reg];
 
 	if (BPF_MODE(insn->code) == BPF_ABS) {
@@ -994,6 +1104,12 @@ static void emit_ld_abs(struct jit_ctx *c, const struct bpf_insn *insn)
 	} else {
 		emit_rm(c, false, false, 0x8d, RDX, src, insn->imm);	/* lea */
 	}
+	if (c->prog->ops->skb_inline) {
+		slow = emit_ld_abs_inline(c, size, &slow2);
+		fast = emit_jcc8(c, CC_ALWAYS);
+		land8(c, slow);
+		land8(c, slow2);
+	}
 	emit_alu_imm(c, true, 5, RSP, 16);
 	emit_mov(c, true, RCX, RSP);
 	emit_mov_imm32(c, false, R8, size);
@@ -1001,30 +1117,29 @@ static void emit_ld_abs(struct jit_ctx *c, const struct bpf_insn *insn)
 	emit_mov_imm64(c, RDI, (unsigned long)c->prog->cookie);
 	emit_call_abs(c, c->prog->ops->ld_abs);
 
+	emit_ldx(c, size == 1 ? BPF_B : size == 2 ? BPF_H : BPF_W, TMP,
+		 RSP, 0);
+	emit_alu_imm(c, true, 0, RSP, 16);
+	emit_rr(c, false, 0x85, RAX, RAX);
+	ok = emit_jcc8(c, CC_E);
+	emit_return_zero(c);
+	land8(c, ok);
+	if (c->prog->ops->skb_inline)
+		land8(c, fast);
+
 	/* the bytes are in network order */
 	switch (size) {
-	case 1:
-		emit_ldx(c, BPF_B, TMP, RSP, 0);
-		break;
 	case 2:
-		emit_ldx(c, BPF_H, TMP, RSP, 0);
 		emit1(c, 0x66);
 		emit_rr(c, false, 0xc1, 1, TMP);		/* ror */
 		emit1(c, 8);
 		break;
 	case 4:
-		emit_ldx(c, BPF_W, TMP, RSP, 0);
 		emit_rex(c, false, 0, TMP, false);
 		emit1(c, 0x0f);
 		emit1(c, 0xc8 | (TMP & 7));			/* bswap */
 		break;
 	}
-	emit_alu_imm(c, true, 0, RSP, 16);
-	emit_rr(c, false, 0x85, RAX, RAX);
-	ok = emit_jcc8(c, CC_E);
-	emit_rr(c, false, 0x31, RAX, RAX);
-	emit_rel32(c, 0xe9, c->prev[c->len]);
-	land8(c, ok);
 	emit_mov(c, false, RAX, TMP);
 }
 
@@ -1060,7 +1175,7 @@ static void emit_call(struct jit_ctx *c, u32 i)
 	u32 t = i + 1 + insn->imm;
 
 	if (insn->src_reg == BPF_PSEUDO_CALL)
-		emit_rel32(c, 0xe8, c->prev[t] - c->prologue_size);
+		emit_rel32(c, 0xe8, c->prev[t] - prologue_at(c, t));
 	else if (insn->imm == BPF_FUNC_tail_call)
 		emit_tail_call(c);
 	else
@@ -1092,7 +1207,14 @@ static void emit_insn(struct jit_ctx *c, u32 i)
 		emit_call(c, i);
 		break;
 	case XBPF_FORM_EXIT:
-		emit_jump(c, CC_ALWAYS, i, c->len);
+		if (c->fsaved && c->cur_func) {
+			/* a subprogram's own epilogue */
+			emit_unwind(c);
+			emit_ret(c);
+			emit1(c, 0xcc);
+		} else {
+			emit_jump(c, CC_ALWAYS, i, c->len);
+		}
 		break;
 	case XBPF_FORM_LDX:
 		emit_ldx(c, BPF_SIZE(insn->code), reg_map[insn->dst_reg],
@@ -1158,6 +1280,8 @@ static void jit_pass(struct jit_ctx *c)
 	c->main = c->pos;
 	emit_endbr(c);
 	c->cur_func = 0;
+	if (c->fsaved)
+		c->saved = c->fsaved[0];
 	emit_prologue(c);
 
 	for (i = 0; i < c->len; i++) {
@@ -1165,9 +1289,11 @@ static void jit_pass(struct jit_ctx *c)
 			while (c->frames && c->cur_func + 1 < c->nr_funcs &&
 			       c->func_insn[c->cur_func + 1] <= i)
 				c->cur_func++;
+			if (c->fsaved)
+				c->saved = c->fsaved[c->cur_func];
 			if (runs_on(c, i - 1)) {
 				emit1(c, 0xeb);
-				emit1(c, c->prologue_size);
+				emit1(c, prologue_at(c, i));
 			}
 			emit_prologue(c);
 		}
@@ -1176,6 +1302,10 @@ static void jit_pass(struct jit_ctx *c)
 			emit_insn(c, i);
 	}
 	c->addrs[c->len] = c->pos;
+	/* main's epilogue */
+	c->cur_func = 0;
+	if (c->fsaved)
+		c->saved = c->fsaved[0];
 	emit_unwind(c);
 	emit_ret(c);
 	emit1(c, 0xcc);
@@ -1279,41 +1409,94 @@ static int jit_scan(struct jit_ctx *c)
 }
 
 /* Bytes below rbp for a function using depth bytes of stack. */
-static u32 frame_size(const struct jit_ctx *c, u32 depth)
+static u32 frame_size(u8 saved, u32 depth)
 {
 	u32 slots = round_up(depth, 8) / 8, i;
 
 	for (i = 0; i < ARRAY_SIZE(saved_regs); i++)
-		slots += !!(c->saved & 1 << i);
+		slots += !!(saved & 1 << i);
 	/* rsp 16-aligned after the pushes */
 	return round_up(depth, 8) + (slots & 1) * 8;
 }
 
-/* The frame, and the size of a prologue, which all functions share. */
-static void jit_frame(struct jit_ctx *c, u32 stack_depth)
+/* The bit in saved of BPF register r, if it is one of R6-R9. */
+static u8 saved_bit(u8 r)
 {
-	struct jit_ctx measure;
-	u32 f;
+	return r >= BPF_REG_6 && r <= BPF_REG_9 ? 1 << (r - BPF_REG_6) : 0;
+}
 
-	c->frame = frame_size(c, stack_depth);
-	for (f = 0; c->frames && f < c->nr_funcs; f++)
-		c->frames[f] = frame_size(c, c->frames[f]);
-	/* all alike: the shorter prologue of one shared frame does */
-	for (f = 1; c->frames && f < c->nr_funcs; f++)
-		if (c->frames[f] != c->frames[0])
-			break;
-	if (c->frames && f == c->nr_funcs) {
-		c->frame = c->frames[0];
-		xbpf_core_free(c->frames);
-		c->frames = NULL;
+/*
+ * With per-function frames: the registers each function uses (R6 too
+ * for a packet load, which reads it), as only a verified program's
+ * functions are known to stay within their own insns.
+ */
+static void jit_func_saved(struct jit_ctx *c)
+{
+	const struct bpf_insn *insn;
+	u32 i, f = 0;
+
+	for (i = 0; i < c->len; i++) {
+		while (f + 1 < c->nr_funcs && c->func_insn[f + 1] <= i)
+			f++;
+		if (c->iflags[i] & INSN_IMM_HI)
+			continue;
+		insn = &c->insns[i];
+		c->fsaved[f] |= saved_bit(insn->dst_reg) |
+				saved_bit(insn->src_reg);
+		if (insn_form[insn->code] == XBPF_FORM_LD_ABS ||
+		    insn_form[insn->code] == XBPF_FORM_LD_IND)
+			c->fsaved[f] |= saved_bit(BPF_REG_6);
 	}
+}
 
-	measure = *c;
-	measure.buf = NULL;
+/* The size of the current function's prologue. */
+static u32 measure_prologue(const struct jit_ctx *c)
+{
+	struct jit_ctx measure = *c;
+
 	measure.buf = NULL;
 	measure.pos = 0;
+	measure.err = 0;
 	emit_prologue(&measure);
-	c->prologue_size = measure.pos;
+	return measure.pos;
+}
+
+/* The frames, and the size of the prologues. */
+static void jit_frame(struct jit_ctx *c, u32 stack_depth)
+{
+	bool alike = true;
+	u32 f;
+
+	c->frame = frame_size(c->saved, stack_depth);
+	if (!c->frames) {
+		c->prologue_size = measure_prologue(c);
+		return;
+	}
+	jit_func_saved(c);
+	for (f = 0; f < c->nr_funcs; f++) {
+		c->frames[f] = frame_size(c->fsaved[f], c->frames[f]);
+		alike &= c->frames[f] == c->frames[0] &&
+			 c->fsaved[f] == c->fsaved[0];
+	}
+	if (alike) {
+		/* the shorter prologue of one shared frame does */
+		c->frame = c->frames[0];
+		c->saved = c->fsaved[0];
+		c->prologue_size = measure_prologue(c);
+		xbpf_core_free(c->frames);
+		c->frames = NULL;
+		c->fsaved = NULL;
+		c->fpsize = NULL;
+		return;
+	}
+	for (f = 0; f < c->nr_funcs; f++) {
+		c->cur_func = f;
+		c->saved = c->fsaved[f];
+		c->fpsize[f] = measure_prologue(c);
+	}
+	c->cur_func = 0;
+	c->saved = c->fsaved[0];
+	c->prologue_size = c->fpsize[0];
 }
 
 int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
@@ -1349,11 +1532,15 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 	if (opts && opts->func_depth && opts->func_insn && opts->nr_funcs) {
 		u32 f;
 
-		c.frames = xbpf_core_zalloc(sizeof(u32) * opts->nr_funcs);
+		/* frames, then fpsize, then fsaved, in one allocation */
+		c.frames = xbpf_core_zalloc((2 * sizeof(u32) + 1) *
+					    opts->nr_funcs);
 		if (!c.frames) {
 			c.err = -ENOMEM;
 			goto out;
 		}
+		c.fpsize = c.frames + opts->nr_funcs;
+		c.fsaved = (u8 *)(c.fpsize + opts->nr_funcs);
 		c.func_insn = opts->func_insn;
 		c.nr_funcs = opts->nr_funcs;
 		for (f = 0; f < c.nr_funcs; f++) {
@@ -1368,6 +1555,21 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 			/* every function gets its prologue, called or not */
 			if (f)
 				c.iflags[k] |= INSN_FUNC;
+		}
+	}
+	if (c.frames) {
+		/* the functions given must be the ones the calls make */
+		u32 i, f = 0;
+
+		for (i = 1; i < len; i++) {
+			if (!(c.iflags[i] & INSN_FUNC))
+				continue;
+			while (f + 1 < c.nr_funcs && c.func_insn[f + 1] < i)
+				f++;
+			if (f + 1 >= c.nr_funcs || c.func_insn[f + 1] != i) {
+				c.err = -EINVAL;
+				goto out;
+			}
 		}
 	}
 	jit_frame(&c, stack_depth);
@@ -1412,7 +1614,8 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 				goto out;
 			}
 			/* a subprogram's prologue comes right before its insn */
-			opts->func_off[f] = k ? c.addrs[k] - c.prologue_size : 0;
+			opts->func_off[f] = k ? c.addrs[k] - prologue_at(&c, k)
+					      : 0;
 		}
 	}
 	if (layout) {

@@ -47,6 +47,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <asm/unaligned.h>
 
 #include "maps/map.h"
 #include "object.h"
@@ -398,9 +399,39 @@ static void hash_free(struct xbpf_map *map)
 	kfree(htab);
 }
 
-static inline u32 hash_key(const struct xbpf_hash *htab, const void *key)
+/*
+ * Keys of 4 and 8 bytes, the common ones, hash and compare as one or two
+ * words; other sizes that are multiples of 4 word by word, as Linux does.
+ */
+static __always_inline u32 hash_key(const struct xbpf_hash *htab,
+				    const void *key)
 {
-	return jhash(key, htab->map.key_size, htab->hashrnd);
+	u32 size = htab->map.key_size;
+
+	if (size == 4)
+		return jhash_1word(get_unaligned((const u32 *)key),
+				   htab->hashrnd);
+	if (size == 8)
+		return jhash_2words(get_unaligned((const u32 *)key),
+				    get_unaligned((const u32 *)key + 1),
+				    htab->hashrnd);
+	if (!(size & 3))
+		return jhash2(key, size / 4, htab->hashrnd);
+	return jhash(key, size, htab->hashrnd);
+}
+
+static __always_inline bool key_equal(const struct xbpf_hash *htab,
+				      const void *a, const void *b)
+{
+	u32 size = htab->map.key_size;
+
+	if (size == 4)
+		return get_unaligned((const u32 *)a) ==
+		       get_unaligned((const u32 *)b);
+	if (size == 8)
+		return get_unaligned((const u64 *)a) ==
+		       get_unaligned((const u64 *)b);
+	return !memcmp(a, b, size);
 }
 
 /* Lockless walk; may be misled by a recycled element, see the top. */
@@ -414,7 +445,7 @@ static struct hash_elem *lookup_elem_rcu(struct xbpf_hash *htab, u32 hash,
 again:
 	hlist_nulls_for_each_entry_rcu(l, n, &b->head, node)
 		if (l->hash == hash &&
-		    !memcmp(l->key, key, htab->map.key_size))
+		    key_equal(htab, l->key, key))
 			return l;
 	if (unlikely(get_nulls_value(n) != (hash & (htab->n_buckets - 1))))
 		goto again;
@@ -431,7 +462,7 @@ static struct hash_elem *lookup_elem_locked(struct xbpf_hash *htab,
 
 	hlist_nulls_for_each_entry(l, n, &b->head, node)
 		if (l->hash == hash &&
-		    !memcmp(l->key, key, htab->map.key_size))
+		    key_equal(htab, l->key, key))
 			return l;
 	return NULL;
 }

@@ -27,6 +27,50 @@ const struct xbpf_map_ops *xbpf_map_type_ops(u32 map_type)
 						 ARRAY_SIZE(xbpf_map_types))];
 }
 
+/*
+ * Direct calls: a program's map_lookup_elem of a map it names calls the
+ * map type's lookup itself, with the helper's arguments (map, key), in
+ * place of the helper that would call it through ops. Each distinct
+ * lookup function gets a slot, in the order of the type table.
+ */
+static xbpf_helper_fn as_call(void *(*lookup)(struct xbpf_map *, void *))
+{
+	/* the helpers' ABI: (map, key) in the first two, a pointer back */
+	return (xbpf_helper_fn)(void (*)(void))lookup;
+}
+
+void xbpf_map_direct_calls(xbpf_helper_fn *slots, u32 n)
+{
+	u32 t, k, used = 0;
+
+	memset(slots, 0, sizeof(*slots) * n);
+	for (t = 0; t < ARRAY_SIZE(xbpf_map_types); t++) {
+		const struct xbpf_map_ops *ops = xbpf_map_types[t];
+
+		if (!ops || !ops->lookup)
+			continue;
+		for (k = 0; k < used; k++)
+			if (slots[k] == as_call(ops->lookup))
+				break;
+		if (k == used && used < n)
+			slots[used++] = as_call(ops->lookup);
+	}
+}
+
+u32 xbpf_map_lookup_call(const struct xbpf_map *map)
+{
+	xbpf_helper_fn slots[XBPF_NR_DIRECT];
+	u32 k;
+
+	if (!map->ops->lookup)
+		return 0;
+	xbpf_map_direct_calls(slots, XBPF_NR_DIRECT);
+	for (k = 0; k < XBPF_NR_DIRECT; k++)
+		if (slots[k] == as_call(map->ops->lookup))
+			return XBPF_FUNC_DIRECT + k;
+	return 0;
+}
+
 void xbpf_map_init(struct xbpf_map *map, const union bpf_attr *attr)
 {
 	map->map_type = attr->map_type;

@@ -19,6 +19,8 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include "core/interp.h"
+
 struct file;
 struct poll_table_struct;
 struct vm_area_struct;
@@ -134,6 +136,12 @@ void xbpf_map_init(struct xbpf_map *map, const union bpf_attr *attr);
 
 /* The ops of a map type, or NULL if xbpf does not implement it. */
 const struct xbpf_map_ops *xbpf_map_type_ops(u32 map_type);
+/*
+ * The direct calls for map lookups (see map.c): fill n helper slots, and
+ * the slot index (from XBPF_FUNC_DIRECT) of map's lookup, or 0.
+ */
+void xbpf_map_direct_calls(xbpf_helper_fn *slots, u32 n);
+u32 xbpf_map_lookup_call(const struct xbpf_map *map);
 
 static inline bool xbpf_map_is_percpu(u32 map_type)
 {

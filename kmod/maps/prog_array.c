@@ -198,6 +198,15 @@ int xbpf_prog_array_tail_call(void *cookie, u64 map_ptr, u32 index,
 	return 0;
 }
 
+/* The JIT's in-line tail call reads what the hook above reads. */
+void xbpf_prog_array_jit_ops(struct xbpf_interp_ops *ops)
+{
+	ops->tail_inline = true;
+	ops->pa_max_entries = offsetof(struct xbpf_prog_array, map.max_entries);
+	ops->pa_slots = offsetof(struct xbpf_prog_array, slots);
+	ops->pa_prog_run = offsetof(struct xbpf_prog, run_jit);
+}
+
 static u64 prog_array_mem_usage(const struct xbpf_map *map)
 {
 	return sizeof(struct xbpf_prog_array) +

@@ -6,6 +6,7 @@
 #include <linux/kernel.h>
 #include <linux/nospec.h>
 
+#include "maps/map.h"
 #include "prog.h"
 
 #define XBPF_PROG_TYPE(type, ptype) extern struct xbpf_prog_type ptype;
@@ -43,6 +44,8 @@ int xbpf_progs_init(void)
 			fn = xbpf_helper_impl(pt->vops.prog_type, id);
 			pt->helpers[id] = fn ? fn->func : NULL;
 		}
+		xbpf_map_direct_calls(pt->helpers + XBPF_FUNC_DIRECT,
+				      XBPF_NR_DIRECT);
 	}
 	return 0;
 }

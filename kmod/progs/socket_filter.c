@@ -345,6 +345,11 @@ static int sf_ld_abs(void *cookie, u64 ctx, s32 off, void *to, u32 size)
 
 static const struct xbpf_interp_ops sf_interp_ops = {
 	.ld_abs = sf_ld_abs,
+	/* the JIT reads the linear data in line, as sf_ld_abs() would */
+	.skb_inline = true,
+	.skb_data = offsetof(struct sk_buff, data),
+	.skb_len = offsetof(struct sk_buff, len),
+	.skb_data_len = offsetof(struct sk_buff, data_len),
 };
 
 /* The owner of the socket a test packet is given, as a receiver's is. */

@@ -104,5 +104,7 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
 #define EXIT()			INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 #define LD_ABS(sz, i)		INSN(BPF_LD | BPF_ABS | BPF_##sz, 0, 0, 0, i)
 #define LD_IND(sz, s, i)	INSN(BPF_LD | BPF_IND | BPF_##sz, 0, s, 0, i)
+#define LD_ABS_SZ(sz, i)	INSN(BPF_LD | BPF_ABS | (sz), 0, 0, 0, i)
+#define LD_IND_SZ(sz, s, i)	INSN(BPF_LD | BPF_IND | (sz), 0, s, 0, i)
 
 #endif /* XBPF_TEST_CORE_H */

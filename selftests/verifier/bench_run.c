@@ -28,7 +28,50 @@ struct prog {
 	int (*build)(struct bpf_insn *insns);
 };
 
-static int array_fd = -1, hash_fd = -1;
+static int array_fd = -1, hash_fd = -1, prog_array_fd = -1;
+
+static int load_filter(const struct bpf_insn *insns, int cnt)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = ptr_to_u64(insns);
+	attr.insn_cnt = cnt;
+	attr.license = ptr_to_u64("GPL");
+	return sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
+}
+
+#define CB0	offsetof(struct __sk_buff, cb[0])
+
+/*
+ * The target of the tail-call chain: cb[0] += 1, then tail-call itself
+ * (slot 0) until the limit of 33 tail calls per run stops it, and return
+ * cb[0]. Kept in prog_array_fd slot 0 for the process's life.
+ */
+static int tail_target(void)
+{
+	struct bpf_insn prog[] = {
+		BPF_MOV64_REG(6, 1),
+		BPF_LDX_MEM(BPF_W, 2, 1, CB0),
+		BPF_ALU64_IMM(BPF_ADD, 2, 1),
+		BPF_STX_MEM(BPF_W, 1, 2, CB0),
+		BPF_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM, 2, BPF_PSEUDO_MAP_FD,
+			     0, prog_array_fd),
+		BPF_RAW_INSN(0, 0, 0, 0, 0),
+		BPF_MOV64_IMM(3, 0),
+		BPF_EMIT_CALL(BPF_FUNC_tail_call),
+		BPF_LDX_MEM(BPF_W, 0, 6, CB0),
+		BPF_EXIT_INSN(),
+	};
+	__u32 key = 0;
+	int fd;
+
+	fd = load_filter(prog, sizeof(prog) / sizeof(prog[0]));
+	if (fd < 0)
+		return -1;
+	return sys_map_update(prog_array_fd, &key, &fd, 0);
+}
 
 static int maps(void)
 {
@@ -37,7 +80,10 @@ static int maps(void)
 
 	array_fd = sys_map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 8, 0);
 	hash_fd = sys_map_create(BPF_MAP_TYPE_HASH, 4, 8, 8, 0);
-	if (array_fd < 0 || hash_fd < 0)
+	prog_array_fd = sys_map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 2, 0);
+	if (array_fd < 0 || hash_fd < 0 || prog_array_fd < 0)
+		return -1;
+	if (tail_target())
 		return -1;
 	for (k = 0; k < 8; k++) {
 		v = k * 3 + 1;
@@ -260,6 +306,25 @@ static int build_straight(struct bpf_insn *p)
 	return n;
 }
 
+/* cb[0] = 0, then the chain of 33 tail calls: returns 33 */
+static int build_tail_calls(struct bpf_insn *p)
+{
+	struct bpf_insn prog[] = {
+		BPF_MOV64_IMM(2, 0),
+		BPF_STX_MEM(BPF_W, 1, 2, CB0),
+		BPF_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM, 2, BPF_PSEUDO_MAP_FD,
+			     0, prog_array_fd),
+		BPF_RAW_INSN(0, 0, 0, 0, 0),
+		BPF_MOV64_IMM(3, 0),
+		BPF_EMIT_CALL(BPF_FUNC_tail_call),
+		BPF_MOV64_IMM(0, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	memcpy(p, prog, sizeof(prog));
+	return sizeof(prog) / sizeof(prog[0]);
+}
+
 /* the smallest program: what a run costs around the program */
 static int build_empty(struct bpf_insn *p)
 {
@@ -279,6 +344,7 @@ static const struct prog progs[] = {
 	{ "ld_abs", "eth/ip/udp parse with LD_ABS/LD_IND", build_ld_abs },
 	{ "helpers", "128 cheap helper calls", build_helpers },
 	{ "calls", "100 bpf-to-bpf calls", build_calls },
+	{ "tail_calls", "a chain of 33 tail calls", build_tail_calls },
 };
 
 #define NPROGS (sizeof(progs) / sizeof(progs[0]))
@@ -312,6 +378,7 @@ static const char *dump_dir;
 static void dump_jited(const struct prog *pr, int fd)
 {
 	static unsigned char code[1 << 16];
+	__u64 ksyms[64] = { 0 };
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info);
 	char path[256];
@@ -320,8 +387,12 @@ static void dump_jited(const struct prog *pr, int fd)
 	memset(&info, 0, sizeof(info));
 	info.jited_prog_len = sizeof(code);
 	info.jited_prog_insns = ptr_to_u64(code);
+	info.nr_jited_ksyms = 64;
+	info.jited_ksyms = ptr_to_u64(ksyms);
 	if (sys_obj_info(fd, &info, &len) || !info.jited_prog_len)
 		return;
+	fprintf(stderr, "%s: %u bytes at %#llx\n", pr->name,
+		info.jited_prog_len, (unsigned long long)ksyms[0]);
 	snprintf(path, sizeof(path), "%s/%s.bin", dump_dir, pr->name);
 	f = fopen(path, "w");
 	if (!f)
@@ -345,7 +416,7 @@ static int bench(const struct prog *pr, unsigned int ms, int trials)
 	attr.insns = ptr_to_u64(insns);
 	attr.insn_cnt = cnt;
 	attr.license = ptr_to_u64("GPL");
-	fd = sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
+	fd = load_filter(insns, cnt);
 	if (fd < 0) {
 		/* again, for the log */
 		attr.log_buf = ptr_to_u64(log);

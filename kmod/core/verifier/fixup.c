@@ -301,8 +301,12 @@ int inline_helper_calls(struct xbpf_verifier_env *env)
 		if (!aux->map_ptr_state || bpf_map_ptr_poisoned(aux))
 			continue;
 		map = bpf_map_ptr(aux);
-		if (!map->inline_values || !map->inline_elem_size)
+		if (!map->inline_values || !map->inline_elem_size) {
+			/* no wrapper, no indirect call: the map's lookup */
+			if (map->lookup_call)
+				env->insns[i].imm = map->lookup_call;
 			continue;
+		}
 		cnt = inline_array_lookup(map, insn_buf);
 		err = xbpf_patch_insns(env, i, insn_buf, cnt);
 		if (err)

@@ -116,6 +116,12 @@ struct xbpf_vmap {
 	 */
 	u64 inline_values;
 	u32 inline_elem_size;
+	/*
+	 * Set by the host when map_lookup_elem of this map may call the
+	 * map's own lookup directly: the helpers[] index to call (at least
+	 * XBPF_FUNC_DIRECT); 0: call the helper.
+	 */
+	u32 lookup_call;
 	/* maps of maps: the template of the maps inside (lookups yield one) */
 	const struct xbpf_vmap *inner;
 };

@@ -1104,6 +1104,245 @@ static void test_func_frames(void)
 	}
 }
 
+/*
+ * Per-function saved registers: main lives in R6-R9 across calls to a
+ * subprogram that uses R7 (with two exits, each its own epilogue) and one
+ * that uses none; each function saves only what it uses, so the leaf's
+ * prologue is the shortest, and main's registers survive.
+ */
+static void test_func_saved(void)
+{
+	static const struct bpf_insn insns[] = {
+		MOV64_K(R6, 6),
+		MOV64_K(R7, 7),
+		MOV64_K(R8, 8),
+		MOV64_K(R9, 9),
+		MOV64_K(R1, 3),
+		CALL_PC(11),			/* f(3) */
+		MOV64_X(R1, R0),
+		CALL_PC(16),			/* g(f(3)) */
+		ALU64_X(ADD, R0, R6),
+		ALU64_X(ADD, R0, R7),
+		ALU64_X(ADD, R0, R8),
+		ALU64_X(ADD, R0, R9),
+		MOV64_K(R1, 1000),
+		MOV64_X(R7, R0),
+		CALL_PC(2),			/* f(1000): the other exit */
+		ALU64_X(ADD, R0, R7),
+		EXIT(),
+		/* f(a): r7 = a * 2; a > 100 ? 1 : r7 + 1 */
+		MOV64_X(R7, R1),
+		ALU64_K(MUL, R7, 2),
+		MOV64_K(R0, 1),
+		JMP_K(JGT, R1, 100, 2),
+		MOV64_X(R0, R7),
+		ALU64_K(ADD, R0, 1),
+		EXIT(),
+		/* g(a) = a * 10 */
+		MOV64_X(R0, R1),
+		ALU64_K(MUL, R0, 10),
+		EXIT(),
+	};
+	static const u32 starts[] = { 0, 17, 24 }, depths[] = { 0, 0, 0 };
+	struct xbpf_interp_prog prog = test_prog(insns);
+	u32 off[3] = { 99, 0, 0 };
+	struct xbpf_jit_opts opts = {
+		.func_insn = starts, .func_depth = depths,
+		.func_off = off, .nr_funcs = 3,
+	};
+	u8 ctx[64] = { 0 };
+	struct image im;
+	u64 want, got = 0;
+	bool leaf;
+	int n;
+
+	want = run_interp(&prog, ctx);
+	n = image_jit(&im, &prog, ARRAY_SIZE(insns), 0, &opts);
+	if (n > 0)
+		got = image_run(&im, ctx);
+	/*
+	 * g: push rbp; mov rbp, rsp (4 bytes), then at once its first
+	 * insn, mov rax, rdi: no stack, no register saved
+	 */
+	leaf = n > 0 && off[2] > off[1] && (int)off[2] + 7 < n &&
+	       !memcmp(im.rw + off[2] + 4, "\x48\x89\xf8", 3);
+	test_result(n > 0 && got == want && want == 70 + 6 + 7 + 8 + 9 + 1 &&
+		    off[1] > 0 && leaf,
+		    "jit: per-function saved registers: result %llu (want %llu), leaf saves none: %s",
+		    (unsigned long long)got, (unsigned long long)want,
+		    leaf ? "yes" : "no");
+	if (n > 0)
+		image_free(&im);
+}
+
+/*
+ * ops->skb_inline: loads within a socket buffer's linear data are read in
+ * line, the others (past it, in the paged part; SKF_* negative offsets;
+ * past the end) call ld_abs, and every result is the interpreter's.
+ */
+struct fake_skb {
+	u64 pad;
+	u8 *data;
+	u32 len;
+	u32 data_len;
+};
+
+static unsigned int skb_hook_calls;
+
+static int skb_ld_abs(void *cookie, u64 ctx, s32 off, void *to, u32 size)
+{
+	const struct fake_skb *skb = (const void *)(unsigned long)ctx;
+
+	skb_hook_calls++;
+	/* the paged part holds the same bytes: the hook reads them too */
+	if (off < 0 || (u64)off + size > skb->len)
+		return -1;
+	memcpy(to, skb->data + off, size);
+	return 0;
+}
+
+static const struct xbpf_interp_ops skb_ops = {
+	.ld_abs = skb_ld_abs,
+	.skb_inline = true,
+	.skb_data = offsetof(struct fake_skb, data),
+	.skb_len = offsetof(struct fake_skb, len),
+	.skb_data_len = offsetof(struct fake_skb, data_len),
+};
+
+static void test_ld_abs_inline(void)
+{
+	/* linear data: 48 of the 64 bytes */
+	static const struct { u8 size; s32 off; bool hook; } cases[] = {
+		{ BPF_B, 0, false }, { BPF_H, 12, false }, { BPF_W, 44, false },
+		{ BPF_W, 45, true }, { BPF_H, 47, true }, { BPF_B, 48, true },
+		{ BPF_W, 60, true }, { BPF_W, 61, true }, { BPF_B, 64, true },
+		{ BPF_H, -0x100000, true }, { BPF_W, 0x7ffffffc, true },
+	};
+	struct fake_skb skb = { 0, packet, 64, 16 };
+	unsigned int k, bad = 0, wrong_path = 0;
+
+	for (k = 0; k < ARRAY_SIZE(cases); k++) {
+		const struct bpf_insn insns[] = {
+			MOV64_X(R6, R1),
+			MOV64_K(R7, cases[k].off - 3),
+			LD_IND_SZ(cases[k].size, R7, 3),
+			MOV64_X(R8, R0),
+			LD_ABS_SZ(cases[k].size, 2),
+			ALU64_K(LSH, R8, 32),
+			ALU64_X(OR, R0, R8),
+			EXIT(),
+		};
+		struct xbpf_interp_prog prog = {
+			.insns = insns, .helpers = helpers, .ops = &skb_ops,
+		};
+		struct image im;
+		u64 want, got = ~0ULL;
+		int n;
+
+		want = run_interp(&prog, &skb);
+		n = image_jit(&im, &prog, ARRAY_SIZE(insns), 0, NULL);
+		skb_hook_calls = 0;
+		if (n > 0) {
+			got = image_run(&im, &skb);
+			image_free(&im);
+		}
+		bad += n <= 0 || got != want;
+		/* the LD_ABS at 2 is always in line */
+		wrong_path += skb_hook_calls != cases[k].hook;
+	}
+	test_result(!bad && !wrong_path,
+		    "jit: packet loads in line within the linear data, through the hook past it (%u differ, %u took the wrong path)",
+		    bad, wrong_path);
+}
+
+/*
+ * ops->tail_inline: the code reads the prog array's slots itself. A
+ * program that counts its runs in ctx and tail-calls through slot idx of
+ * a two-slot array: itself in slot 0 runs 1 + 33 times; slot 1 is empty;
+ * index 2 is past the end. Both ways agree with the interpreter's hook.
+ */
+struct fake_parray {
+	u64 pad;
+	u32 max_entries;
+	const void **slots;
+};
+
+struct fake_prog {
+	u64 hdr[3];
+	struct xbpf_jit_prog jp;
+};
+
+static int fake_tail_call(void *cookie, u64 map, u32 index,
+			  const struct xbpf_interp_prog **target)
+{
+	const struct fake_parray *pa = (const void *)(unsigned long)map;
+	const struct fake_prog *p;
+
+	if (index >= pa->max_entries)
+		return 1;
+	p = pa->slots[index];
+	*target = p ? &p->jp.interp : NULL;
+	return 0;
+}
+
+static const struct xbpf_interp_ops tail_ops = {
+	.tail_call = fake_tail_call,
+	.tail_inline = true,
+	.pa_max_entries = offsetof(struct fake_parray, max_entries),
+	.pa_slots = offsetof(struct fake_parray, slots),
+	.pa_prog_run = offsetof(struct fake_prog, jp),
+};
+
+static void test_tail_call_inline(void)
+{
+	static const s32 idx[] = { 0, 1, 2 };
+	static const u64 want[] = { 34, 1, 1 };
+	static struct fake_prog fp;
+	const void *slots[2] = { &fp, NULL };
+	struct fake_parray pa = { 0, 2, slots };
+	unsigned int k, f, bad = 0;
+
+	for (k = 0; k < ARRAY_SIZE(idx); k++) {
+		const struct bpf_insn insns[] = {
+			MOV64_X(R6, R1),
+			LDX(DW, R0, R6, 0),
+			ALU64_K(ADD, R0, 1),
+			STX(DW, R6, R0, 0),
+			INSN(BPF_LD | BPF_IMM | BPF_DW, R2, 0, 0,
+			     (s32)(u32)(unsigned long)&pa),
+			INSN(0, 0, 0, 0, (s32)((unsigned long)&pa >> 32)),
+			MOV64_K(R3, idx[k]),
+			CALL(BPF_FUNC_tail_call),
+			LDX(DW, R0, R6, 0),
+			EXIT(),
+		};
+		struct xbpf_interp_prog prog = {
+			.insns = insns, .helpers = helpers, .ops = &tail_ops,
+		};
+		u64 ctx[2] = { 0 }, got;
+		struct image im;
+
+		memset(&fp, 0, sizeof(fp));
+		fp.jp.interp = prog;
+		got = run_interp(&prog, ctx);
+		bad += got != want[k];
+		for (f = 0; f < NR_FLAVOURS; f++) {
+			if (image_jit(&im, &prog, ARRAY_SIZE(insns), 0,
+				      &flavours[f]) < 0) {
+				bad++;
+				continue;
+			}
+			fp.jp = im.jp;
+			ctx[0] = 0;
+			got = image_run(&im, ctx);
+			bad += got != want[k];
+			image_free(&im);
+		}
+	}
+	test_result(!bad, "jit: tail calls read the prog array in line: 33 calls, an empty slot, past the end (%u wrong)",
+		    bad);
+}
+
 static void test_retpoline(void)
 {
 	static const struct bpf_insn insns[] = { CALL(H_SUM), EXIT() };
@@ -1306,6 +1545,9 @@ void test_jit(void)
 	test_matrices();
 	test_calls();
 	test_func_frames();
+	test_func_saved();
+	test_ld_abs_inline();
+	test_tail_call_inline();
 	test_tail_calls();
 	test_jump_sizing();
 	test_size_speed();
