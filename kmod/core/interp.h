@@ -61,6 +61,12 @@ struct xbpf_interp_ops {
 	 */
 	bool tail_inline;
 	u16 pa_max_entries, pa_slots, pa_prog_run;
+	/*
+	 * For the JIT, optional, with tail_inline: the tail call entry (see
+	 * struct xbpf_jit_prog) of the program in slot key of map now, or 0.
+	 * Only a guess, which the code checks before it jumps there.
+	 */
+	unsigned long (*tail_guess)(void *cookie, u64 map, u32 key);
 };
 
 /*

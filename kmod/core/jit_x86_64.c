@@ -219,6 +219,12 @@ struct jit_ctx {
 	u32 prologue_size;	/* all functions', without fpsize */
 	bool tail_calls;
 	bool thunk_used;
+	/*
+	 * The target each tail call site guesses, in insn order (0: none),
+	 * settled before the passes, and the site being emitted.
+	 */
+	unsigned long *tguess;
+	u32 nr_tsites, tsite;
 };
 
 static void emit_bytes(struct jit_ctx *c, const u8 *bytes, u32 n)
@@ -970,13 +976,23 @@ static void emit_ld_imm64(struct jit_ctx *c, const struct bpf_insn *insn)
  *	mov rax, [rax + prog_run + tail_entry]; test; je out	not JITed
  *	(unwind); jmp rax
  * out:
+ *
+ * The jump through rax goes through the retpoline. Where the target can
+ * be guessed, a direct jump goes there first if rax is that address: the
+ * program the slot held when this one was loaded (found from an ld_imm64
+ * of R2 and a mov of R3 just before the call), else this program itself.
+ * A wrong guess costs a compare.
  */
 static void emit_tail_call_inline(struct jit_ctx *c)
 {
 	const struct xbpf_interp_ops *ops = c->prog->ops;
 	const int entry = ops->pa_prog_run +
 			  offsetof(struct xbpf_jit_prog, tail_entry);
-	u32 fail[4], i;
+	unsigned long guess = 0;
+	u32 fail[4], i, miss;
+
+	if (c->tsite < c->nr_tsites)
+		guess = c->tguess[c->tsite++];
 
 	emit_mov(c, false, RDX, RDX);
 	emit_rm(c, false, false, 0x3b, RDX, RSI, ops->pa_max_entries);
@@ -996,6 +1012,14 @@ static void emit_tail_call_inline(struct jit_ctx *c)
 	emit_rr(c, true, 0x85, RAX, RAX);
 	fail[3] = emit_jcc8(c, CC_E);		/* not JITed */
 	emit_unwind(c);
+	if (guess) {
+		/* movabs r11, guess; cmp rax, r11; jne 1f; jmp guess; 1: */
+		emit_mov_imm64(c, TMP, guess);
+		emit_rr(c, true, 0x39, TMP, RAX);
+		miss = emit_jcc8(c, CC_NE);
+		emit_rel32_abs(c, 0xe9, guess);
+		land8(c, miss);
+	}
 	emit_jmp_rax(c);
 	for (i = 0; i < ARRAY_SIZE(fail); i++)
 		land8(c, fail[i]);
@@ -1262,21 +1286,28 @@ static void emit_thunk(struct jit_ctx *c)
 	emit_bytes(c, thunk, sizeof(thunk));
 }
 
+/* The entry of an image with tail calls: the count starts at 0 in r12. */
+static void emit_stub(struct jit_ctx *c, u32 main)
+{
+	if (!c->tail_calls)
+		return;
+	emit_endbr(c);
+	emit_push(c, TAIL_CNT);
+	emit_rr(c, false, 0x31, TAIL_CNT, TAIL_CNT);
+	emit_rel32(c, 0xe8, main);
+	emit_pop(c, TAIL_CNT);
+	emit_ret(c);
+	emit1(c, 0xcc);
+}
+
 static void jit_pass(struct jit_ctx *c)
 {
 	u32 i, main = c->main;
 
 	c->pos = 0;
 	c->rnd = c->seed;
-	if (c->tail_calls) {
-		emit_endbr(c);
-		emit_push(c, TAIL_CNT);
-		emit_rr(c, false, 0x31, TAIL_CNT, TAIL_CNT);
-		emit_rel32(c, 0xe8, main);
-		emit_pop(c, TAIL_CNT);
-		emit_ret(c);
-		emit1(c, 0xcc);
-	}
+	c->tsite = 0;
+	emit_stub(c, main);
 	c->main = c->pos;
 	emit_endbr(c);
 	c->cur_func = 0;
@@ -1405,6 +1436,78 @@ static int jit_scan(struct jit_ctx *c)
 	/* main's prologue is at the top of the image, not before insn 0 */
 	c->iflags[0] &= ~INSN_FUNC;
 	c->thunk_used &= !!(c->flags & XBPF_JIT_RETPOLINE);
+	return 0;
+}
+
+/*
+ * The target tail call site i guesses: R2 and R3 set from constants by
+ * the insns just before it (an ld_imm64 of the map, a mov of the key)
+ * and ops->tail_guess knows the slot's program; else this image's own
+ * entry (a program that tail-calls itself). 0 if not within a direct
+ * jump's reach.
+ */
+static unsigned long tail_guess(const struct jit_ctx *c, u32 i)
+{
+	const struct xbpf_interp_ops *ops = c->prog->ops;
+	const struct bpf_insn *insn;
+	bool have_map = false, have_key = false;
+	unsigned long g = 0;
+	u64 map = 0;
+	u32 key = 0, k;
+
+	for (k = i; k-- > 0 && i - k <= 4 && !(have_map && have_key); ) {
+		insn = &c->insns[k];
+		if (c->iflags[k] & INSN_IMM_HI)
+			continue;
+		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW) &&
+		    insn->dst_reg == BPF_REG_2 && !have_map) {
+			map = (u32)insn->imm | (u64)insn[1].imm << 32;
+			have_map = true;
+		} else if (insn->code == (BPF_ALU64 | BPF_MOV | BPF_K) &&
+			   insn->dst_reg == BPF_REG_3 && !have_key) {
+			key = insn->imm;
+			have_key = true;
+		} else if (insn->dst_reg == BPF_REG_2 ||
+			   insn->dst_reg == BPF_REG_3 ||
+			   BPF_CLASS(insn->code) == BPF_JMP ||
+			   BPF_CLASS(insn->code) == BPF_JMP32) {
+			break;
+		}
+	}
+	if (have_map && have_key && ops->tail_guess)
+		g = ops->tail_guess(c->prog->cookie, map, key);
+	if (!g && c->base)
+		g = c->base + c->main;
+	return jit_near(c, g) ? g : 0;
+}
+
+/* Settle the guess of every tail call site, once for all passes. */
+static int jit_tail_guesses(struct jit_ctx *c)
+{
+	const struct bpf_insn *insn;
+	u32 i, n = 0;
+
+	if (!c->tail_calls || !c->prog->ops->tail_inline)
+		return 0;
+	for (i = 0; i < c->len; i++) {
+		insn = &c->insns[i];
+		n += !(c->iflags[i] & INSN_IMM_HI) &&
+		     insn->code == (BPF_JMP | BPF_CALL) &&
+		     insn->src_reg != BPF_PSEUDO_CALL &&
+		     insn->imm == BPF_FUNC_tail_call;
+	}
+	c->tguess = xbpf_core_zalloc(sizeof(*c->tguess) * n);
+	if (!c->tguess)
+		return -ENOMEM;
+	c->nr_tsites = n;
+	for (n = 0, i = 0; i < c->len; i++) {
+		insn = &c->insns[i];
+		if (!(c->iflags[i] & INSN_IMM_HI) &&
+		    insn->code == (BPF_JMP | BPF_CALL) &&
+		    insn->src_reg != BPF_PSEUDO_CALL &&
+		    insn->imm == BPF_FUNC_tail_call)
+			c->tguess[n++] = tail_guess(c, i);
+	}
 	return 0;
 }
 
@@ -1573,6 +1676,17 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 		}
 	}
 	jit_frame(&c, stack_depth);
+	/* main's offset, which a guess of this image needs: the stub's size */
+	{
+		struct jit_ctx measure = c;
+
+		measure.pos = 0;
+		emit_stub(&measure, 0);
+		c.main = measure.pos;
+	}
+	c.err = jit_tail_guesses(&c);
+	if (c.err)
+		goto out;
 
 	for (pass = 0; ; pass++) {
 		c.first = !pass;
@@ -1624,6 +1738,7 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 		layout->passes = pass + 1;
 	}
 out:
+	xbpf_core_free(c.tguess);
 	xbpf_core_free(c.frames);
 	xbpf_core_free(mem);
 	return c.err ? c.err : (int)prev_len;

@@ -198,9 +198,40 @@ int xbpf_prog_array_tail_call(void *cookie, u64 map_ptr, u32 index,
 	return 0;
 }
 
+/*
+ * The JIT's guess for a tail call through slot key of map: the entry of
+ * the program there now. The code compares before it jumps, so a slot
+ * changed since is only a missed guess. map is what the program's
+ * ld_imm64 loads, which the verifier made a map of this program's.
+ */
+static unsigned long prog_array_tail_guess(void *cookie, u64 map_ptr, u32 key)
+{
+	const struct xbpf_prog *owner = cookie;
+	struct xbpf_map *map = (struct xbpf_map *)(unsigned long)map_ptr;
+	struct xbpf_prog *prog;
+	unsigned long entry = 0;
+	u32 i;
+
+	/* only a map the program uses: the ld_imm64 may hold anything */
+	for (i = 0; i < owner->used_map_cnt; i++)
+		if (owner->used_maps[i] == map)
+			break;
+	if (i == owner->used_map_cnt ||
+	    map->map_type != BPF_MAP_TYPE_PROG_ARRAY ||
+	    key >= map->max_entries)
+		return 0;
+	rcu_read_lock();
+	prog = rcu_dereference(to_parray(map)->slots[key]);
+	if (prog)
+		entry = READ_ONCE(prog->run_jit.tail_entry);
+	rcu_read_unlock();
+	return entry;
+}
+
 /* The JIT's in-line tail call reads what the hook above reads. */
 void xbpf_prog_array_jit_ops(struct xbpf_interp_ops *ops)
 {
+	ops->tail_guess = prog_array_tail_guess;
 	ops->tail_inline = true;
 	ops->pa_max_entries = offsetof(struct xbpf_prog_array, map.max_entries);
 	ops->pa_slots = offsetof(struct xbpf_prog_array, slots);

@@ -1285,13 +1285,38 @@ static int fake_tail_call(void *cookie, u64 map, u32 index,
 	return 0;
 }
 
+static unsigned long stale_guess;
+
+static unsigned long fake_tail_guess(void *cookie, u64 map, u32 key)
+{
+	return stale_guess;
+}
+
 static const struct xbpf_interp_ops tail_ops = {
 	.tail_call = fake_tail_call,
+	.tail_guess = fake_tail_guess,
 	.tail_inline = true,
 	.pa_max_entries = offsetof(struct fake_parray, max_entries),
 	.pa_slots = offsetof(struct fake_parray, slots),
 	.pa_prog_run = offsetof(struct fake_prog, jp),
 };
+
+/* Is there a jmp rel32 (e9) at some offset of code going to target? */
+static bool has_jmp_to(const u8 *code, int n, const u8 *rx,
+		       unsigned long target)
+{
+	int i;
+	s32 rel;
+
+	for (i = 0; i + 5 <= n; i++) {
+		if (code[i] != 0xe9)
+			continue;
+		memcpy(&rel, code + i + 1, 4);
+		if ((unsigned long)rx + i + 5 + rel == target)
+			return true;
+	}
+	return false;
+}
 
 static void test_tail_call_inline(void)
 {
@@ -1341,6 +1366,88 @@ static void test_tail_call_inline(void)
 	}
 	test_result(!bad, "jit: tail calls read the prog array in line: 33 calls, an empty slot, past the end (%u wrong)",
 		    bad);
+}
+
+/*
+ * JIT for where the image runs (opts->base), as the module does: direct
+ * jumps to guessed tail call targets are made only then.
+ */
+static int image_jit_at(struct image *im, const struct xbpf_interp_prog *prog,
+			u32 len, u32 flags)
+{
+	struct xbpf_jit_opts opts = { flags };
+	int n;
+
+	n = image_jit(im, prog, len, 0, &opts);
+	if (n < 0)
+		return n;
+	opts.base = (unsigned long)im->rx;
+	n = xbpf_jit_emit(prog, len, 0, &opts, im->rw, im->size, &im->layout);
+	im->jp.tail_entry = (unsigned long)im->rx + im->layout.tail_entry;
+	return n;
+}
+
+/*
+ * Guessed tail call targets: a program that tail-calls itself guesses
+ * itself and jumps there directly; a guess gone stale (the slot holds
+ * another program now) still ends in the program the slot holds.
+ */
+static void test_tail_call_guess(void)
+{
+	static const struct bpf_insn other[] = { MOV64_K(R0, 999), EXIT() };
+	static struct fake_prog fp;
+	const void *slots[2] = { &fp, NULL };
+	struct fake_parray pa = { 0, 2, slots };
+	const struct bpf_insn insns[] = {
+		MOV64_X(R6, R1),
+		LDX(DW, R0, R6, 0),
+		ALU64_K(ADD, R0, 1),
+		STX(DW, R6, R0, 0),
+		INSN(BPF_LD | BPF_IMM | BPF_DW, R2, 0, 0,
+		     (s32)(u32)(unsigned long)&pa),
+		INSN(0, 0, 0, 0, (s32)((unsigned long)&pa >> 32)),
+		MOV64_K(R3, 0),
+		CALL(BPF_FUNC_tail_call),
+		LDX(DW, R0, R6, 0),
+		EXIT(),
+	};
+	struct xbpf_interp_prog prog = {
+		.insns = insns, .helpers = helpers, .ops = &tail_ops,
+	};
+	struct xbpf_interp_prog oprog = test_prog(other);
+	unsigned int g, f, bad = 0, direct = 0;
+	struct image im, om;
+
+	if (image_jit_at(&om, &oprog, ARRAY_SIZE(other), 0) < 0) {
+		test_result(false, "jit: guessed tail call targets (no image)");
+		return;
+	}
+	for (g = 0; g < 2; g++) {
+		stale_guess = g ? om.jp.tail_entry : 0;
+		for (f = 0; f < NR_FLAVOURS; f++) {
+			u64 ctx[2] = { 0 };
+			int n;
+
+			memset(&fp, 0, sizeof(fp));
+			n = image_jit_at(&im, &prog, ARRAY_SIZE(insns),
+					 flavours[f].flags);
+			if (n < 0) {
+				bad++;
+				continue;
+			}
+			fp.jp = im.jp;
+			/* a direct jmp rel32 to main, in the code */
+			direct += !g && has_jmp_to(im.rw, n, im.rx,
+						   im.jp.tail_entry);
+			bad += image_run(&im, ctx) != 34;
+			image_free(&im);
+		}
+	}
+	image_free(&om);
+	stale_guess = 0;
+	test_result(!bad && direct == NR_FLAVOURS,
+		    "jit: guessed tail call targets: itself directly (%u of %u), a stale guess still right (%u wrong)",
+		    direct, NR_FLAVOURS, bad);
 }
 
 static void test_retpoline(void)
@@ -1548,6 +1655,7 @@ void test_jit(void)
 	test_func_saved();
 	test_ld_abs_inline();
 	test_tail_call_inline();
+	test_tail_call_guess();
 	test_tail_calls();
 	test_jump_sizing();
 	test_size_speed();
