@@ -41,6 +41,7 @@
 #include <linux/genalloc.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -211,6 +212,8 @@ int xbpf_jit_prog(struct xbpf_prog *prog, char *why, size_t why_len)
 		opts.flags |= XBPF_JIT_RETPOLINE;
 	if (boot_cpu_has(X86_FEATURE_RETHUNK))
 		opts.return_thunk = (unsigned long)__x86_return_thunk;
+	/* per-CPU symbols are small offsets into the gs segment */
+	opts.this_cpu_off = (u32)(unsigned long)&this_cpu_off;
 	if (READ_ONCE(jit_harden) > 0) {
 		opts.flags |= XBPF_JIT_BLIND;
 		opts.blind_seed = get_random_u32();

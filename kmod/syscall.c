@@ -22,6 +22,7 @@
 #include <linux/uaccess.h>
 
 #include "attach/attach.h"
+#include "core/insn.h"
 #include "maps/map.h"
 #include "object.h"
 #include "prog.h"
@@ -710,12 +711,19 @@ static struct bpf_insn *prog_dump_insns(const struct xbpf_prog *prog)
 	if (!insns)
 		return NULL;
 	memcpy(insns, prog->insns, prog->len * sizeof(*insns));
-	for (i = 0; i < prog->len; i++)
+	for (i = 0; i < prog->len; i++) {
 		/* a map's own lookup, called directly: the helper it stands for */
 		if (insns[i].code == (BPF_JMP | BPF_CALL) && !insns[i].src_reg &&
 		    insns[i].imm >= XBPF_FUNC_DIRECT &&
 		    insns[i].imm < XBPF_HELPER_SLOTS)
 			insns[i].imm = BPF_FUNC_map_lookup_elem;
+		/* as Linux 6.10 writes it: mov dst, dst with off -1 */
+		if (insns[i].code == (BPF_ALU64 | XBPF_PERCPU | BPF_K)) {
+			insns[i].code = BPF_ALU64 | BPF_MOV | BPF_X;
+			insns[i].src_reg = insns[i].dst_reg;
+			insns[i].off = -1;
+		}
+	}
 	for (i = 0; i + 1 < prog->len; i++) {
 		u64 imm;
 

@@ -6,6 +6,8 @@
  */
 #include <crypto/sha1.h>
 #include <linux/file.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -177,6 +179,8 @@ int xbpf_prog_verify(struct xbpf_prog *prog, const union bpf_attr *attr)
 		.log_copy = host_log_copy,
 	};
 	struct xbpf_verifier_host vhost = vhost_ops_init;
+
+	vhost.cpu_number = (unsigned long)&cpu_number;
 	struct xbpf_verify_result *res;
 	struct xbpf_verify_attr vattr;
 	struct verify_host *host;

@@ -8,6 +8,7 @@
  * puts them back as it found them.
  */
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/bpf.h>
 
 #include <kselftest_harness.h>
@@ -391,6 +392,40 @@ TEST_F(jit, many_programs)
 		for (i = 0; i < N; i++)
 			close(fds[i]);
 	}
+}
+
+/*
+ * get_smp_processor_id() (which xbpf reads in line, without a call) is the
+ * CPU the run is on, on every CPU this task may use, and in a loop that
+ * runs it many times over.
+ */
+TEST(cpu_number_on_each_cpu)
+{
+	static const struct bpf_insn prog[] = {
+		CALL(BPF_FUNC_get_smp_processor_id), EXIT,
+	};
+	unsigned char pkt[64] = { 0 };
+	cpu_set_t old, one;
+	__u32 retval;
+	int fd, cpu, tried = 0;
+
+	fd = load(BPF_PROG_TYPE_SOCKET_FILTER, prog, 2);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(old), &old));
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &old))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
+		retval = ~0U;
+		EXPECT_EQ(0, test_run(fd, pkt, sizeof(pkt), &retval));
+		EXPECT_EQ((__u32)cpu, retval);
+		tried++;
+	}
+	EXPECT_EQ(0, sched_setaffinity(0, sizeof(old), &old));
+	EXPECT_LE(1, tried);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

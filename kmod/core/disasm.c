@@ -235,6 +235,9 @@ int xbpf_disasm_insn(const struct bpf_insn *insn,
 	case XBPF_FORM_PROBE:
 		/* Linux prints its internal loads so, too. */
 		return snprintf(buf, size, "BUG_ldx_%02x\n", code);
+	case XBPF_FORM_PERCPU:
+		return snprintf(buf, size, "(%02x) r%d = this_cpu_ptr(r%d)\n",
+				code, insn->dst_reg, insn->dst_reg);
 	default:
 		return snprintf(buf, size, "(%02x) unknown opcode\n", code);
 	}

@@ -231,6 +231,7 @@ XBPF_ATOMIC_ALU(xor)
 #include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/timekeeping.h>
@@ -256,6 +257,9 @@ static inline void xbpf_core_free(const void *p)
 	vscnprintf(buf, size, fmt, args)
 #define xbpf_cond_resched()	cond_resched()
 #define xbpf_core_now_ns()	ktime_get_ns()
+/* A per-CPU variable's address for the CPU running: preemption is off. */
+#define xbpf_core_this_cpu_ptr(p) \
+	((u64)(unsigned long)raw_cpu_ptr((void __percpu *)(unsigned long)(p)))
 #else
 #include <errno.h>
 #include <limits.h>
@@ -322,6 +326,8 @@ static inline int xbpf_vscnprintf(char *buf, size_t size, const char *fmt,
 }
 
 #define xbpf_cond_resched()	do { } while (0)
+/* On the host there is one "CPU", and its variables are where they are. */
+#define xbpf_core_this_cpu_ptr(p)	((u64)(p))
 
 #include <time.h>
 

@@ -14,6 +14,14 @@
  */
 #define XBPF_PROBE_MEM		0x20
 
+/*
+ * The op of an ALU64 | K instruction xbpf's rewrites use: dst, the address
+ * of a per-CPU variable, becomes its address for the CPU running (Linux
+ * from 6.10 writes the same as "mov dst, dst" with off -1; userspace sees
+ * it so in dumps).
+ */
+#define XBPF_PERCPU		0xe0
+
 /* insn.def's scope column. */
 #define XBPF_SCOPE_USER		true
 #define XBPF_SCOPE_KERNEL	false
@@ -39,6 +47,7 @@ enum xbpf_insn_form {
 	XBPF_FORM_LD_ABS,
 	XBPF_FORM_LD_IND,
 	XBPF_FORM_PROBE,
+	XBPF_FORM_PERCPU,
 };
 
 /* insn.def's atomic form column. */

@@ -156,6 +156,9 @@ alu_neg:
 alu64_mov_x:
 	DST = SRC;
 	CONT;
+alu64_percpu:
+	DST = xbpf_core_this_cpu_ptr(DST);
+	CONT;
 alu64_mov_k:
 	DST = IMM64;
 	CONT;

@@ -40,6 +40,12 @@ struct xbpf_jit_opts {
 	 */
 	unsigned long return_thunk;
 	/*
+	 * The gs-relative address of the kernel's this_cpu_off, for
+	 * XBPF_PERCPU: "add dst, gs:[this_cpu_off]". 0: the instruction
+	 * leaves dst as it is, as the host's interpreter does.
+	 */
+	u32 this_cpu_off;
+	/*
 	 * Optional, for symbols: func_insn[0..nr_funcs) are the first insns
 	 * of the program's functions, ascending (main's is 0); when code is
 	 * written, func_off[] gets where each function's code starts in the

@@ -181,6 +181,7 @@ struct jit_ctx {
 	u32 flags;		/* XBPF_JIT_* */
 	unsigned long base;	/* where the code runs; 0: anywhere */
 	unsigned long return_thunk;
+	u32 this_cpu_off;	/* see struct xbpf_jit_opts */
 	u32 seed;		/* blinding's randomness, */
 	u32 rnd;		/* and where it is in this pass */
 
@@ -1264,6 +1265,19 @@ static void emit_insn(struct jit_ctx *c, u32 i)
 	case XBPF_FORM_PROBE:
 		emit_probe(c, insn);
 		break;
+	case XBPF_FORM_PERCPU:
+		if (c->this_cpu_off) {
+			/* add dst, gs:[this_cpu_off] */
+			u8 dst = reg_map[insn->dst_reg];
+
+			emit1(c, 0x65);
+			emit_rex(c, true, dst, 0, false);
+			emit1(c, 0x03);
+			emit1(c, 0x04 | (dst & 7) << 3);
+			emit1(c, 0x25);
+			emit_u32(c, c->this_cpu_off);
+		}
+		break;
 	default:
 		c->err = -ENOTSUPP;
 		break;
@@ -1613,6 +1627,7 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 		.flags = opts ? opts->flags : 0,
 		.base = opts ? opts->base : 0,
 		.return_thunk = opts ? opts->return_thunk : 0,
+		.this_cpu_off = opts ? opts->this_cpu_off : 0,
 		/* xorshift32 needs a nonzero state */
 		.seed = opts && opts->blind_seed ? opts->blind_seed : 0x9e3779b9,
 	};

@@ -163,11 +163,14 @@ void test_opcodes(void)
 	test_result(!wrong, "opcodes: valid set equals Linux 6.1's");
 	test_result(valid == 121, "opcodes: %u valid for userspace (want 121)",
 		    valid);
-	test_result(rows == 125, "opcodes: %u rows in insn.def (want 125)",
+	test_result(rows == 126, "opcodes: %u rows in insn.def (want 126)",
 		    rows);
 	test_result(!xbpf_insn_opcode_valid(BPF_LDX | XBPF_PROBE_MEM | BPF_W) &&
 		    opcode_label(BPF_LDX | XBPF_PROBE_MEM | BPF_W),
 		    "opcodes: BPF_PROBE_MEM is internal only");
+	test_result(!xbpf_insn_opcode_valid(BPF_ALU64 | XBPF_PERCPU | BPF_K) &&
+		    opcode_label(BPF_ALU64 | XBPF_PERCPU | BPF_K),
+		    "opcodes: XBPF_PERCPU is internal only");
 
 	for (n = 0, imm = -300; imm < 300; imm++)
 		n += xbpf_insn_atomic_valid(imm);

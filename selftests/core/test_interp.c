@@ -263,6 +263,20 @@ static const struct prog_test prog_tests[] = {
 		.ret = 0xabcdef0123456789ULL + 5,
 	},
 	{
+		/* on the host there is one CPU: the address stays */
+		.name = "percpu: this CPU's address of a per-CPU variable",
+		.insns = {
+			MOV64_X(R2, R1),
+			INSN(BPF_ALU64 | XBPF_PERCPU | BPF_K, R2, 0, 0, 0),
+			LDX(DW, R0, R2, 8),
+			ALU64_X(SUB, R2, R1),
+			ALU64_X(ADD, R0, R2),
+			EXIT(),
+		},
+		.mem = { 1, 0x1234 },
+		.ret = 0x1234,
+	},
+	{
 		.name = "probe mem: B H W DW read like ldx",
 		.insns = {
 			PROBE(B, R0, R1, 0),

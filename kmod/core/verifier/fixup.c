@@ -6,6 +6,7 @@
  * Patching keeps jumps, per-insn data and subprogram starts
  * pointing where they pointed.
  */
+#include "../insn.h"
 #include "vfuncs.h"
 #include "fixup.h"
 
@@ -284,6 +285,29 @@ static int inline_array_lookup(const struct xbpf_vmap *map,
 	return n;
 }
 
+/*
+ * get_smp_processor_id(), where the host gives the CPU number's per-CPU
+ * address (beyond Linux 6.1, which calls the helper):
+ *
+ *	r0 = &cpu_number ll
+ *	r0 = this_cpu_ptr(r0)
+ *	r0 = *(u32 *)(r0 + 0)
+ */
+static int inline_cpu_number(u64 addr, struct bpf_insn *buf)
+{
+	int n = 0;
+
+	buf[n++] = (struct bpf_insn){ .code = BPF_LD | BPF_DW | BPF_IMM,
+				      .dst_reg = BPF_REG_0, .imm = (u32)addr };
+	buf[n++] = (struct bpf_insn){ .imm = (u32)(addr >> 32) };
+	buf[n++] = (struct bpf_insn){ .code = BPF_ALU64 | XBPF_PERCPU | BPF_K,
+				      .dst_reg = BPF_REG_0 };
+	buf[n++] = (struct bpf_insn){ .code = BPF_LDX | BPF_MEM | BPF_W,
+				      .dst_reg = BPF_REG_0,
+				      .src_reg = BPF_REG_0 };
+	return n;
+}
+
 int inline_helper_calls(struct xbpf_verifier_env *env)
 {
 	struct bpf_insn insn_buf[16];
@@ -295,6 +319,17 @@ int inline_helper_calls(struct xbpf_verifier_env *env)
 		const struct xbpf_insn_aux_data *aux = &env->insn_aux_data[i];
 		const struct xbpf_vmap *map;
 
+		if (insn->code == (BPF_JMP | BPF_CALL) && !insn->src_reg &&
+		    insn->imm == BPF_FUNC_get_smp_processor_id &&
+		    env->host->cpu_number) {
+			cnt = inline_cpu_number(env->host->cpu_number,
+						insn_buf);
+			err = xbpf_patch_insns(env, i, insn_buf, cnt);
+			if (err)
+				return err;
+			i += cnt - 1;
+			continue;
+		}
 		if (insn->code != (BPF_JMP | BPF_CALL) || insn->src_reg ||
 		    insn->imm != BPF_FUNC_map_lookup_elem)
 			continue;

@@ -154,6 +154,12 @@ struct xbpf_verifier_host {
 				     u32 off, u64 *addr);
 	/* Copy len bytes of log text to offset off of the user's buffer. */
 	int (*log_copy)(void *priv, u32 off, const char *text, u32 len);
+	/*
+	 * The per-CPU address of the host's CPU number (a u32), which
+	 * XBPF_PERCPU makes the running CPU's: get_smp_processor_id() is
+	 * then read in line. 0: the helper is called.
+	 */
+	u64 cpu_number;
 };
 
 /* The verifier log: Linux's levels, truncation and ENOSPC semantics. */
