@@ -75,7 +75,10 @@ int xbpf_patch_insns(struct xbpf_verifier_env *env, u32 pos,
 			if (off != (s16)off)
 				goto err_range;
 			insn->off = off;
-		} else if (insn_is_pseudo_call(insn)) {
+		} else if (insn_is_pseudo_call(insn) ||
+			   (insn->code == (BPF_LD | BPF_IMM | BPF_DW) &&
+			    insn->src_reg == BPF_PSEUDO_FUNC)) {
+			/* a call's or a callback's target, relative to it */
 			target = (s64)i + insn->imm + 1;
 			insn->imm = moved(target, pos, delta) -
 				    moved(i, pos, delta) - 1;

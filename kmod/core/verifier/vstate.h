@@ -134,6 +134,8 @@ struct xbpf_reg_state {
 		};
 		/* PTR_TO_MEM, PTR_TO_BUF: size of the region */
 		u32 mem_size;
+		/* PTR_TO_FUNC: the subprogram it points to */
+		u32 subprogno;
 		struct {
 			unsigned long raw1;
 			unsigned long raw2;
