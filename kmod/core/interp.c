@@ -420,6 +420,8 @@ u64 xbpf_interp_call(struct xbpf_interp_scratch *scratch, u64 func, u64 r1,
 {
 	const u64 args[5] = { r1, r2, r3, r4, r5 };
 	u32 base = scratch->depth + 1;
+	const struct xbpf_interp_prog *prog;
+	u64 ret;
 
 	/* the verifier counts a callback's frame as a call's */
 	if (unlikely(base >= XBPF_MAX_CALL_FRAMES)) {
@@ -427,7 +429,11 @@ u64 xbpf_interp_call(struct xbpf_interp_scratch *scratch, u64 func, u64 r1,
 			      (const struct bpf_insn *)(unsigned long)func);
 		return 0;
 	}
-	return interp_exec(scratch->prog,
-			   (const struct bpf_insn *)(unsigned long)func, args,
-			   scratch, base);
+	prog = scratch->prog;
+	/* the caller's helper may call again: leave its record as it was */
+	ret = interp_exec(prog, (const struct bpf_insn *)(unsigned long)func,
+			  args, scratch, base);
+	scratch->depth = base - 1;
+	scratch->prog = prog;
+	return ret;
 }

@@ -1039,6 +1039,34 @@ static int __check_func_call(struct xbpf_verifier_env *env,
 							struct xbpf_func_state *callee,
 							int insn_idx));
 
+static bool loop_flag_is_zero(struct xbpf_verifier_env *env)
+{
+	struct xbpf_reg_state *reg = reg_state(env, BPF_REG_4);
+	bool reg_is_null = register_is_null(reg);
+
+	if (reg_is_null)
+		mark_chain_precision(env, BPF_REG_4);
+	return reg_is_null;
+}
+
+/* Can this bpf_loop() call become a loop in the program (fixup.c)? */
+static void update_loop_inline_state(struct xbpf_verifier_env *env,
+				     u32 subprogno)
+{
+	struct xbpf_insn_aux_data *aux = &env->insn_aux_data[env->insn_idx];
+
+	if (!aux->loop_inline_initialized) {
+		aux->loop_inline_initialized = true;
+		aux->loop_fit_for_inline = loop_flag_is_zero(env);
+		aux->loop_callback_subprogno = subprogno;
+		return;
+	}
+	if (!aux->loop_fit_for_inline)
+		return;
+	aux->loop_fit_for_inline = loop_flag_is_zero(env) &&
+				   aux->loop_callback_subprogno == subprogno;
+}
+
 int check_helper_call(struct xbpf_verifier_env *env, struct bpf_insn *insn,
 		      int *insn_idx_p)
 {
@@ -1125,6 +1153,7 @@ int check_helper_call(struct xbpf_verifier_env *env, struct bpf_insn *insn,
 					set_map_elem_callback_state);
 		break;
 	case BPF_FUNC_loop:
+		update_loop_inline_state(env, meta.subprogno);
 		err = __check_func_call(env, insn, insn_idx_p, meta.subprogno,
 					set_loop_callback_state);
 		break;
