@@ -38,7 +38,7 @@ static u64 stack_top(struct xbpf_interp_scratch *scratch, u32 depth)
  * Run from insn in frame base with R1-R5 = args, until that frame exits.
  * Not inlined: the jump table of a function cannot be duplicated.
  */
-static __attribute__((__noinline__)) u64 interp_exec(const struct xbpf_interp_prog *prog,
+static noinline u64 interp_exec(const struct xbpf_interp_prog *prog,
 				const struct bpf_insn *insn, const u64 *args,
 				struct xbpf_interp_scratch *scratch, u32 base)
 {

@@ -52,8 +52,8 @@ static u64 helper_loop(u64 nr_loops, u64 callback_fn, u64 callback_ctx,
 	return i;
 }
 
-static u64 helper_for_each_map_elem(u64 map, u64 callback_fn,
-				    u64 callback_ctx, u64 flags, u64 r5)
+static u64 helper_map_foreach(u64 map, u64 callback_fn, u64 callback_ctx,
+			      u64 flags, u64 r5)
 {
 	struct xbpf_map *m = (struct xbpf_map *)(unsigned long)map;
 
@@ -73,7 +73,7 @@ static const struct xbpf_func_proto callback_protos[] = {
 	}, {
 		/* the verifier lets only maps with ops->for_each through */
 		.func_id = BPF_FUNC_for_each_map_elem,
-		.func = helper_for_each_map_elem,
+		.func = helper_map_foreach,
 		.ret_type = RET_INTEGER,
 		.arg_type = { ARG_CONST_MAP_PTR, ARG_PTR_TO_FUNC,
 			      ARG_PTR_TO_STACK_OR_NULL, ARG_ANYTHING },

@@ -324,7 +324,7 @@ int inline_helper_calls(struct xbpf_verifier_env *env)
 				    .dst_reg = d, .src_reg = s, .off = o })
 #define LDX_DW(d, s, o)	((struct bpf_insn){ .code = BPF_LDX | BPF_MEM | BPF_DW, \
 				    .dst_reg = d, .src_reg = s, .off = o })
-#define JMP_IMM(op, d, i, o) ((struct bpf_insn){ .code = BPF_JMP | op | BPF_K, \
+#define JMP_IMM(op, d, i, o) ((struct bpf_insn){ .code = BPF_JMP | (op) | BPF_K, \
 					 .dst_reg = d, .off = o, .imm = i })
 
 /*
