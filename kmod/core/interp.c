@@ -414,6 +414,7 @@ u64 xbpf_interp_run(const struct xbpf_interp_prog *prog, const void *ctx,
 
 	return interp_exec(prog, prog->insns, args, scratch, 0);
 }
+XBPF_NOKPROBE(interp_exec);
 
 u64 xbpf_interp_call(struct xbpf_interp_scratch *scratch, u64 func, u64 r1,
 		     u64 r2, u64 r3, u64 r4, u64 r5)
@@ -437,3 +438,4 @@ u64 xbpf_interp_call(struct xbpf_interp_scratch *scratch, u64 func, u64 r1,
 	scratch->prog = prog;
 	return ret;
 }
+XBPF_NOKPROBE(xbpf_interp_call);

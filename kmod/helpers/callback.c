@@ -14,6 +14,7 @@
  * cannot be confused.
  */
 #include <linux/errno.h>
+#include <linux/kprobes.h>
 #include <linux/percpu.h>
 
 #include "maps/map.h"
@@ -33,6 +34,7 @@ u64 xbpf_callback_call(u64 fn, u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	return xbpf_interp_call(rc->scratch[rc->depth - 1], fn, r1, r2, r3,
 				r4, r5);
 }
+NOKPROBE_SYMBOL(xbpf_callback_call);
 
 static u64 helper_loop(u64 nr_loops, u64 callback_fn, u64 callback_ctx,
 		       u64 flags, u64 r5)
