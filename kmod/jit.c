@@ -283,3 +283,8 @@ void xbpf_jit_uninit(void)
 {
 	gen_pool_destroy(arena);
 }
+
+bool xbpf_jit_text(u64 addr)
+{
+	return addr - (unsigned long)xbpf_jit_arena < XBPF_JIT_ARENA_SIZE;
+}

@@ -70,6 +70,8 @@ void xbpf_stackmap_uninit(void);
 const struct xbpf_func_proto *xbpf_printk_func_proto(u32 func_id);
 /* bpf_get_stackid() and bpf_get_stack() (maps/stackmap.c). */
 const struct xbpf_func_proto *xbpf_stack_func_proto(u32 func_id);
+/* bpf_loop() and bpf_for_each_map_elem() (helpers/callback.c). */
+const struct xbpf_func_proto *xbpf_callback_func_proto(u32 func_id);
 /* The ring buffer helpers (maps/ringbuf.c). */
 const struct xbpf_func_proto *xbpf_ringbuf_func_proto(u32 func_id);
 /* bpf_perf_event_output() (maps/perf_event_array.c). */
@@ -176,6 +178,8 @@ int xbpf_jit_init(void);
 void xbpf_jit_uninit(void);
 const void *xbpf_jit_image(const struct xbpf_prog *prog);
 u32 xbpf_jit_nr_funcs(const struct xbpf_prog *prog);
+/* Is addr inside the JIT's arena (JITed code, never anything else)? */
+bool xbpf_jit_text(u64 addr);
 void xbpf_jit_func_range(const struct xbpf_prog *prog, u32 i, u64 *addr,
 			 u32 *len);
 

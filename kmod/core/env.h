@@ -25,10 +25,14 @@
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/kernel.h>
+#include <linux/kprobes.h>
 #include <linux/math64.h>
 #include <linux/types.h>
 #include <asm/byteorder.h>
 #include <uapi/linux/bpf.h>
+
+/* Code programs run: a kprobe there would recurse into the program. */
+#define XBPF_NOKPROBE(sym)	NOKPROBE_SYMBOL(sym)
 
 /* Lets objtool follow the interpreter's computed gotos. */
 #define XBPF_JUMP_TABLE		__annotate_jump_table
@@ -128,6 +132,8 @@ typedef int64_t s64;
 
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
+#define noinline		__attribute__((__noinline__))
+#define XBPF_NOKPROBE(sym)
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define XBPF_JUMP_TABLE

@@ -34,8 +34,13 @@ static u64 stack_top(struct xbpf_interp_scratch *scratch, u32 depth)
 				    ARRAY_SIZE(scratch->stack[depth]));
 }
 
-u64 xbpf_interp_run(const struct xbpf_interp_prog *prog, const void *ctx,
-		    struct xbpf_interp_scratch *scratch)
+/*
+ * Run from insn in frame base with R1-R5 = args, until that frame exits.
+ * Not inlined: the jump table of a function cannot be duplicated.
+ */
+static noinline u64 interp_exec(const struct xbpf_interp_prog *prog,
+				const struct bpf_insn *insn, const u64 *args,
+				struct xbpf_interp_scratch *scratch, u32 base)
 {
 	/* Every opcode insn.def lists overrides the default. */
 	_Pragma("GCC diagnostic push")
@@ -46,19 +51,19 @@ u64 xbpf_interp_run(const struct xbpf_interp_prog *prog, const void *ctx,
 #include "insn.def"
 	};
 	_Pragma("GCC diagnostic pop")
-	const struct bpf_insn *insn = prog->insns;
 	const struct xbpf_interp_prog *target;
 	struct xbpf_interp_frame *frame;
 	/* R0-R10, and R11: the scratch register context rewrites use (AX) */
 	u64 regs[MAX_BPF_REG + 1] = {};
-	u32 depth = 0, tail_calls = 0;
+	u32 depth = base, tail_calls = 0;
 	u8 packet[4];
 	void *addr;
 	u32 size, i;
 	s32 off;
 
-	regs[BPF_REG_1] = (unsigned long)ctx;
-	regs[BPF_REG_10] = stack_top(scratch, 0);
+	for (i = 0; i < 5; i++)
+		regs[BPF_REG_1 + i] = args[i];
+	regs[BPF_REG_10] = stack_top(scratch, depth);
 next:
 	if (unlikely(!xbpf_core_step(insn)))
 		return 0;
@@ -189,7 +194,11 @@ alu_end_##name:								\
 #undef END_OP
 
 ld_imm_dw:
-	DST = (u32)insn[0].imm | (u64)(u32)insn[1].imm << 32;
+	/* a callback is named by its first insn: see xbpf_interp_call() */
+	if (insn->src_reg == BPF_PSEUDO_FUNC)
+		DST = (u64)(unsigned long)(insn + insn->imm + 1);
+	else
+		DST = (u32)insn[0].imm | (u64)(u32)insn[1].imm << 32;
 	insn++;
 	CONT;
 
@@ -233,6 +242,9 @@ jmp_call:
 		goto call_subprog;
 	if (insn->imm == BPF_FUNC_tail_call)
 		goto tail_call;
+	/* for a callback the helper may run: where it runs from */
+	scratch->depth = depth;
+	scratch->prog = prog;
 	regs[BPF_REG_0] = prog->helpers[IMM](regs[BPF_REG_1], regs[BPF_REG_2],
 					     regs[BPF_REG_3], regs[BPF_REG_4],
 					     regs[BPF_REG_5]);
@@ -252,7 +264,7 @@ call_subprog:
 	JUMP(IMM);
 
 jmp_exit:
-	if (!depth)
+	if (depth == base)
 		return regs[BPF_REG_0];
 	frame = &scratch->caller[--depth];
 	prog = frame->prog;
@@ -397,3 +409,36 @@ bad_insn:
 	xbpf_core_bug("unknown opcode", insn);
 	return 0;
 }
+
+u64 xbpf_interp_run(const struct xbpf_interp_prog *prog, const void *ctx,
+		    struct xbpf_interp_scratch *scratch)
+{
+	const u64 args[5] = { (unsigned long)ctx };
+
+	return interp_exec(prog, prog->insns, args, scratch, 0);
+}
+XBPF_NOKPROBE(interp_exec);
+
+u64 xbpf_interp_call(struct xbpf_interp_scratch *scratch, u64 func, u64 r1,
+		     u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	const u64 args[5] = { r1, r2, r3, r4, r5 };
+	u32 base = scratch->depth + 1;
+	const struct xbpf_interp_prog *prog;
+	u64 ret;
+
+	/* the verifier counts a callback's frame as a call's */
+	if (unlikely(base >= XBPF_MAX_CALL_FRAMES)) {
+		xbpf_core_bug("callback depth exceeded",
+			      (const struct bpf_insn *)(unsigned long)func);
+		return 0;
+	}
+	prog = scratch->prog;
+	/* the caller's helper may call again: leave its record as it was */
+	ret = interp_exec(prog, (const struct bpf_insn *)(unsigned long)func,
+			  args, scratch, base);
+	scratch->depth = base - 1;
+	scratch->prog = prog;
+	return ret;
+}
+XBPF_NOKPROBE(xbpf_interp_call);

@@ -104,13 +104,19 @@ struct xbpf_interp_frame {
 
 /*
  * The memory a run needs besides under 200 bytes of kernel stack: one
- * stack region per call depth and one return record per caller, 4432
+ * stack region per call depth and one return record per caller, 4448
  * bytes in all. The module keeps one per CPU and nesting level; a run owns
  * it until it returns.
  */
 struct xbpf_interp_scratch {
 	u64 stack[XBPF_MAX_CALL_FRAMES][XBPF_STACK_SIZE / sizeof(u64)];
 	struct xbpf_interp_frame caller[XBPF_MAX_CALL_FRAMES - 1];
+	/*
+	 * At every helper call: the call depth and the program making it,
+	 * where a callback the helper runs goes (xbpf_interp_call()).
+	 */
+	u32 depth;
+	const struct xbpf_interp_prog *prog;
 };
 
 /*
@@ -120,5 +126,17 @@ struct xbpf_interp_scratch {
  */
 u64 xbpf_interp_run(const struct xbpf_interp_prog *prog, const void *ctx,
 		    struct xbpf_interp_scratch *scratch);
+
+/*
+ * Run a callback of an interpreted program from inside a helper that
+ * program called (bpf_loop(), bpf_for_each_map_elem()): func is what the
+ * program's ld_imm64 of a BPF_PSEUDO_FUNC loaded (in the interpreter, the
+ * address of the callback's first insn), scratch the run's. The callback
+ * gets the frame above the caller's, R1-R5 = r1-r5, and its R0 at its
+ * exit is returned. Interpreted, a callback is as fast as a bpf-to-bpf
+ * call; Linux 6.1 refuses callbacks in programs it does not JIT.
+ */
+u64 xbpf_interp_call(struct xbpf_interp_scratch *scratch, u64 func, u64 r1,
+		     u64 r2, u64 r3, u64 r4, u64 r5);
 
 #endif /* XBPF_CORE_INTERP_H */

@@ -173,6 +173,9 @@ static const u8 probe_kept[] = { RAX, RDI, RSI, RDX, RCX, R8, R10 };
 /* Per-insn flags. */
 #define INSN_FUNC	0x1	/* a subprogram starts here */
 #define INSN_IMM_HI	0x2	/* second half of an ld_imm64 */
+#define INSN_CALLBACK	0x4	/* a callback starts here: called indirectly */
+
+#define ENDBR_SIZE	4
 
 struct jit_ctx {
 	const struct xbpf_interp_prog *prog;
@@ -612,12 +615,22 @@ static u32 prologue_at(const struct jit_ctx *c, u32 i)
 	return c->prologue_size;
 }
 
-/* Bytes emitted before insn i's own code: a subprogram's prologue. */
+/*
+ * A subprogram's entry: its prologue, after an endbr64 if it is a callback
+ * (C code calls it through a pointer, which IBT checks).
+ */
+static u32 entry_size(const struct jit_ctx *c, u32 i)
+{
+	return prologue_at(c, i) +
+	       (c->iflags[i] & INSN_CALLBACK ? ENDBR_SIZE : 0);
+}
+
+/* Bytes emitted before insn i's own code: a subprogram's entry. */
 static u32 pre_size(const struct jit_ctx *c, u32 i)
 {
 	if (i == c->len || !(c->iflags[i] & INSN_FUNC))
 		return 0;
-	return prologue_at(c, i) + (runs_on(c, i - 1) ? 2 : 0);
+	return entry_size(c, i) + (runs_on(c, i - 1) ? 2 : 0);
 }
 
 /* What the interpreter gives for a division by zero: 0, or dst for a modulo. */
@@ -951,6 +964,17 @@ static void emit_ld_imm64(struct jit_ctx *c, const struct bpf_insn *insn)
 	u8 dst = reg_map[insn->dst_reg];
 	u64 rnd;
 
+	if (insn->src_reg == BPF_PSEUDO_FUNC) {
+		/* the callback's entry: lea dst, [rip + disp32] */
+		u32 t = (insn - c->insns) + 1 + insn->imm;
+
+		emit_rex(c, true, dst, 0, false);
+		emit1(c, 0x8d);
+		emit1(c, (dst & 7) << 3 | 5);
+		emit_u32(c, c->prev[t] - entry_size(c, t) - (c->pos + 4));
+		return;
+	}
+
 	if (!blinding(c)) {
 		emit_mov_imm64(c, dst, v);
 		return;
@@ -1200,7 +1224,7 @@ static void emit_call(struct jit_ctx *c, u32 i)
 	u32 t = i + 1 + insn->imm;
 
 	if (insn->src_reg == BPF_PSEUDO_CALL)
-		emit_rel32(c, 0xe8, c->prev[t] - prologue_at(c, t));
+		emit_rel32(c, 0xe8, c->prev[t] - entry_size(c, t));
 	else if (insn->imm == BPF_FUNC_tail_call)
 		emit_tail_call(c);
 	else
@@ -1338,8 +1362,10 @@ static void jit_pass(struct jit_ctx *c)
 				c->saved = c->fsaved[c->cur_func];
 			if (runs_on(c, i - 1)) {
 				emit1(c, 0xeb);
-				emit1(c, prologue_at(c, i));
+				emit1(c, entry_size(c, i));
 			}
+			if (c->iflags[i] & INSN_CALLBACK)
+				emit_endbr(c);
 			emit_prologue(c);
 		}
 		c->addrs[i] = c->pos;
@@ -1387,6 +1413,18 @@ static int jit_scan(struct jit_ctx *c)
 				return -EINVAL;
 			c->iflags[++i] |= INSN_IMM_HI;
 		}
+	}
+
+	/* callbacks: subprograms whose address is taken, never main */
+	for (i = 0; i < c->len; i++) {
+		insn = &c->insns[i];
+		if (c->iflags[i] & INSN_IMM_HI ||
+		    insn_form[insn->code] != XBPF_FORM_LD_IMM64 ||
+		    insn->src_reg != BPF_PSEUDO_FUNC)
+			continue;
+		if (!jump_ok(c, i, insn->imm) || i + 1 + insn->imm == 0)
+			return -EINVAL;
+		c->iflags[i + 1 + insn->imm] |= INSN_FUNC | INSN_CALLBACK;
 	}
 
 	for (i = 0; i < c->len; i++) {
@@ -1743,8 +1781,7 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 				goto out;
 			}
 			/* a subprogram's prologue comes right before its insn */
-			opts->func_off[f] = k ? c.addrs[k] - prologue_at(&c, k)
-					      : 0;
+			opts->func_off[f] = k ? c.addrs[k] - entry_size(&c, k) : 0;
 		}
 	}
 	if (layout) {

@@ -373,6 +373,25 @@ static int percpu_array_sys_update(struct xbpf_map *map, void *key,
 	return 0;
 }
 
+/* Every index in order, as Linux's arrays do: they have no holes. */
+static long array_for_each(struct xbpf_map *map, u64 callback_fn,
+			   void *callback_ctx)
+{
+	long num_elems = 0;
+	u32 key;
+
+	for (key = 0; key < map->max_entries; key++) {
+		void *val = map->ops->lookup(map, &key);
+
+		num_elems++;
+		if (xbpf_callback_call(callback_fn, (unsigned long)map,
+				       (unsigned long)&key, (unsigned long)val,
+				       (unsigned long)callback_ctx, 0))
+			break;
+	}
+	return num_elems;
+}
+
 const struct xbpf_map_ops xbpf_percpu_array_map_ops = {
 	.alloc_check	= xbpf_array_alloc_check,
 	.alloc		= array_alloc,
@@ -386,6 +405,7 @@ const struct xbpf_map_ops xbpf_percpu_array_map_ops = {
 	.mem_usage	= array_mem_usage,
 	.lookup_batch	= xbpf_generic_lookup_batch,
 	.update_batch	= xbpf_generic_update_batch,
+	.for_each	= array_for_each,
 };
 
 const struct xbpf_map_ops xbpf_array_map_ops = {
@@ -402,4 +422,5 @@ const struct xbpf_map_ops xbpf_array_map_ops = {
 	.mmap		= array_mmap,
 	.direct_value_addr = array_direct_value_addr,
 	.inline_lookup	= array_inline_lookup,
+	.for_each	= array_for_each,
 };

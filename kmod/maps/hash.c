@@ -1220,6 +1220,34 @@ const struct xbpf_map_ops xbpf_hash_of_maps_map_ops = {
 	HASH_BATCH_OPS,
 };
 
+/*
+ * Bucket by bucket, as Linux walks its table. The callback may update or
+ * delete: a walk that a recycled element leads into another bucket ends
+ * at that bucket's end, as Linux's does.
+ */
+static long hash_for_each(struct xbpf_map *map, u64 callback_fn,
+			  void *callback_ctx)
+{
+	struct xbpf_hash *htab = to_hash(map);
+	struct hlist_nulls_node *n;
+	struct hash_elem *l;
+	long num_elems = 0;
+	u32 i;
+
+	for (i = 0; i < htab->n_buckets; i++) {
+		hlist_nulls_for_each_entry_rcu(l, n, &htab->buckets[i].head,
+					       node) {
+			num_elems++;
+			if (xbpf_callback_call(callback_fn, (unsigned long)map,
+					       (unsigned long)l->key,
+					       (unsigned long)elem_prog_value(htab, l),
+					       (unsigned long)callback_ctx, 0))
+				return num_elems;
+		}
+	}
+	return num_elems;
+}
+
 const struct xbpf_map_ops xbpf_hash_map_ops = {
 	.alloc_check		= hash_alloc_check,
 	.alloc			= hash_alloc,
@@ -1231,6 +1259,7 @@ const struct xbpf_map_ops xbpf_hash_map_ops = {
 	.lookup_and_delete	= hash_lookup_and_delete,
 	.mem_usage		= hash_mem_usage,
 	HASH_BATCH_OPS,
+	.for_each		= hash_for_each,
 };
 
 const struct xbpf_map_ops xbpf_percpu_hash_map_ops = {
@@ -1246,6 +1275,7 @@ const struct xbpf_map_ops xbpf_percpu_hash_map_ops = {
 	.sys_update		= hash_sys_update,
 	.mem_usage		= hash_mem_usage,
 	HASH_BATCH_OPS,
+	.for_each		= hash_for_each,
 };
 
 const struct xbpf_map_ops xbpf_lru_hash_map_ops = {
@@ -1261,4 +1291,5 @@ const struct xbpf_map_ops xbpf_lru_hash_map_ops = {
 	.sys_update		= lru_sys_update,
 	.mem_usage		= hash_mem_usage,
 	HASH_BATCH_OPS,
+	.for_each		= hash_for_each,
 };

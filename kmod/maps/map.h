@@ -98,7 +98,22 @@ struct xbpf_map_ops {
 			    union bpf_attr __user *uattr);
 	int (*delete_batch)(struct xbpf_map *map, const union bpf_attr *attr,
 			    union bpf_attr __user *uattr);
+	/*
+	 * any, under RCU: bpf_for_each_map_elem(). Call callback_fn(map, key,
+	 * value, callback_ctx, 0) through xbpf_callback_call() for each
+	 * element (a per-CPU map: this CPU's value) until it returns nonzero;
+	 * return how many calls were made. NULL: the verifier refuses the
+	 * helper for the type ("callback function not allowed for map").
+	 */
+	long (*for_each)(struct xbpf_map *map, u64 callback_fn,
+			 void *callback_ctx);
 };
+
+/*
+ * Call a program's callback (what its ld_imm64 of a BPF_PSEUDO_FUNC
+ * loaded) from a helper that program called (helpers/callback.c).
+ */
+u64 xbpf_callback_call(u64 fn, u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 
 struct xbpf_map {
 	const struct xbpf_map_ops *ops;

@@ -4,8 +4,12 @@
  * helper's prototype, a bpf-to-bpf call entering a new frame, and BPF_EXIT
  * returning from a frame or ending the program.
  *
+ * Callbacks (bpf_loop(), bpf_for_each_map_elem()) are verified as 6.1
+ * does it: the helper call enters the callback's frame once, with the
+ * arguments the helper will pass, and its exit returns to after the call.
+ *
  * Linux 6.1's rules and messages throughout. What xbpf does not have
- * (BTF, kfuncs, callbacks, spin locks, timers, kptrs, dynptrs, sockets)
+ * (BTF, kfuncs, async callbacks, spin locks, timers, kptrs, dynptrs, sockets)
  * is refused with -ENOTSUPP where a program could reach it; where only a
  * program type or helper outside xbpf's scope could, the code is left out.
  */
@@ -59,8 +63,6 @@ static const char *arg_type_unsupported(u32 type)
 		return "kptrs are";
 	case ARG_PTR_TO_DYNPTR:
 		return "dynptrs are";
-	case ARG_PTR_TO_FUNC:
-		return "callbacks are";
 	default:
 		return NULL;
 	}
@@ -374,6 +376,9 @@ static int check_func_arg(struct xbpf_verifier_env *env, u32 arg,
 	case ARG_CONST_MAP_PTR:
 		meta->map_ptr = reg->map_ptr;
 		meta->map_uid = reg->map_uid;
+		break;
+	case ARG_PTR_TO_FUNC:
+		meta->subprogno = reg->subprogno;
 		break;
 	case ARG_PTR_TO_MAP_KEY:
 		if (!meta->map_ptr) {
@@ -922,11 +927,11 @@ static void clear_caller_saved_regs(struct xbpf_verifier_env *env,
 
 /* R0 after a helper call, from the helper's return type. */
 static int set_helper_retval(struct xbpf_verifier_env *env,
+			     struct xbpf_reg_state *regs,
 			     const struct xbpf_func_proto *fn,
 			     const struct xbpf_call_arg_meta *meta,
 			     int func_id)
 {
-	struct xbpf_reg_state *regs = cur_regs(env);
 	u32 ret_flag = type_flag(fn->ret_type);
 
 	switch (base_type(fn->ret_type)) {
@@ -1019,6 +1024,49 @@ static int find_func_proto(struct xbpf_verifier_env *env, int func_id,
 	return 0;
 }
 
+static int set_map_elem_callback_state(struct xbpf_verifier_env *env,
+				       struct xbpf_func_state *caller,
+				       struct xbpf_func_state *callee,
+				       int insn_idx);
+static int set_loop_callback_state(struct xbpf_verifier_env *env,
+				   struct xbpf_func_state *caller,
+				   struct xbpf_func_state *callee,
+				   int insn_idx);
+static int __check_func_call(struct xbpf_verifier_env *env,
+			     struct bpf_insn *insn, int *insn_idx, int subprog,
+			     int (*set_callee_state_cb)(struct xbpf_verifier_env *env,
+							struct xbpf_func_state *caller,
+							struct xbpf_func_state *callee,
+							int insn_idx));
+
+static bool loop_flag_is_zero(struct xbpf_verifier_env *env)
+{
+	struct xbpf_reg_state *reg = reg_state(env, BPF_REG_4);
+	bool reg_is_null = register_is_null(reg);
+
+	if (reg_is_null)
+		mark_chain_precision(env, BPF_REG_4);
+	return reg_is_null;
+}
+
+/* Can this bpf_loop() call become a loop in the program (fixup.c)? */
+static void update_loop_inline_state(struct xbpf_verifier_env *env,
+				     u32 subprogno)
+{
+	struct xbpf_insn_aux_data *aux = &env->insn_aux_data[env->insn_idx];
+
+	if (!aux->loop_inline_initialized) {
+		aux->loop_inline_initialized = true;
+		aux->loop_fit_for_inline = loop_flag_is_zero(env);
+		aux->loop_callback_subprogno = subprogno;
+		return;
+	}
+	if (!aux->loop_fit_for_inline)
+		return;
+	aux->loop_fit_for_inline = loop_flag_is_zero(env) &&
+				   aux->loop_callback_subprogno == subprogno;
+}
+
 int check_helper_call(struct xbpf_verifier_env *env, struct bpf_insn *insn,
 		      int *insn_idx_p)
 {
@@ -1090,21 +1138,38 @@ int check_helper_call(struct xbpf_verifier_env *env, struct bpf_insn *insn,
 		}
 	}
 
-	if (func_id == BPF_FUNC_tail_call) {
+	err = 0;
+	switch (func_id) {
+	case BPF_FUNC_tail_call:
 		/* the program does not come back to release anything */
 		err = check_reference_leak(env);
 		if (err) {
 			verbose(env, "tail_call would lead to reference leak\n");
 			return err;
 		}
+		break;
+	case BPF_FUNC_for_each_map_elem:
+		err = __check_func_call(env, insn, insn_idx_p, meta.subprogno,
+					set_map_elem_callback_state);
+		break;
+	case BPF_FUNC_loop:
+		update_loop_inline_state(env, meta.subprogno);
+		err = __check_func_call(env, insn, insn_idx_p, meta.subprogno,
+					set_loop_callback_state);
+		break;
+	default:
+		break;
 	}
+	if (err)
+		return err;
 
 	clear_caller_saved_regs(env, regs);
 
 	/* helpers return 64-bit values */
 	regs[BPF_REG_0].subreg_def = DEF_NOT_SUBREG;
 
-	err = set_helper_retval(env, fn, &meta, func_id);
+	/* after a callback's frame was entered, regs are still the caller's */
+	err = set_helper_retval(env, regs, fn, &meta, func_id);
 	if (err)
 		return err;
 
@@ -1132,20 +1197,108 @@ int check_helper_call(struct xbpf_verifier_env *env, struct bpf_insn *insn,
 	return 0;
 }
 
-int check_func_call(struct xbpf_verifier_env *env, struct bpf_insn *insn,
-		    int *insn_idx)
+/* What the callee's frame starts with: R1-R5 of the call. */
+static int set_callee_state(struct xbpf_verifier_env *env,
+			    struct xbpf_func_state *caller,
+			    struct xbpf_func_state *callee, int insn_idx)
+{
+	int i;
+
+	/* parent pointers included: the arguments stay on the liveness chain */
+	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
+		callee->regs[i] = caller->regs[i];
+	return 0;
+}
+
+/* The map types whose elements bpf_for_each_map_elem() walks. */
+static bool map_has_for_each(const struct xbpf_vmap *map)
+{
+	switch (map->map_type) {
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * callback_fn(map, key, value, callback_ctx) for each element of the map
+ * of bpf_for_each_map_elem(map, callback_fn, callback_ctx, flags).
+ */
+static int set_map_elem_callback_state(struct xbpf_verifier_env *env,
+				       struct xbpf_func_state *caller,
+				       struct xbpf_func_state *callee,
+				       int insn_idx)
+{
+	struct xbpf_insn_aux_data *insn_aux = &env->insn_aux_data[insn_idx];
+	const struct xbpf_vmap *map;
+
+	if (bpf_map_ptr_poisoned(insn_aux)) {
+		verbose(env, "tail_call abusing map_ptr\n");
+		return -EINVAL;
+	}
+	map = bpf_map_ptr(insn_aux);
+	if (!map_has_for_each(map)) {
+		verbose(env, "callback function not allowed for map\n");
+		return -ENOTSUPP;
+	}
+
+	callee->regs[BPF_REG_1] = caller->regs[BPF_REG_1];
+
+	callee->regs[BPF_REG_2].type = PTR_TO_MAP_KEY;
+	mark_reg_known_zero(env, callee->regs, BPF_REG_2);
+	callee->regs[BPF_REG_2].map_ptr = caller->regs[BPF_REG_1].map_ptr;
+
+	callee->regs[BPF_REG_3].type = PTR_TO_MAP_VALUE;
+	mark_reg_known_zero(env, callee->regs, BPF_REG_3);
+	callee->regs[BPF_REG_3].map_ptr = caller->regs[BPF_REG_1].map_ptr;
+
+	/* the stack pointer (or NULL) the caller passed */
+	callee->regs[BPF_REG_4] = caller->regs[BPF_REG_3];
+	__mark_reg_not_init(env, &callee->regs[BPF_REG_5]);
+
+	callee->in_callback_fn = true;
+	callee->callback_ret_range = tnum_range(0, 1);
+	return 0;
+}
+
+/* callback_fn(index, callback_ctx) of bpf_loop(nr, callback_fn, ctx, flags) */
+static int set_loop_callback_state(struct xbpf_verifier_env *env,
+				   struct xbpf_func_state *caller,
+				   struct xbpf_func_state *callee,
+				   int insn_idx)
+{
+	callee->regs[BPF_REG_1].type = SCALAR_VALUE;
+	callee->regs[BPF_REG_2] = caller->regs[BPF_REG_3];
+
+	__mark_reg_not_init(env, &callee->regs[BPF_REG_3]);
+	__mark_reg_not_init(env, &callee->regs[BPF_REG_4]);
+	__mark_reg_not_init(env, &callee->regs[BPF_REG_5]);
+
+	callee->in_callback_fn = true;
+	callee->callback_ret_range = tnum_range(0, 1);
+	return 0;
+}
+
+/*
+ * Enter subprog's frame: for a bpf-to-bpf call, or for the callback a
+ * helper will call (set_callee_state_cb says with which arguments).
+ */
+static int __check_func_call(struct xbpf_verifier_env *env,
+			     struct bpf_insn *insn, int *insn_idx, int subprog,
+			     int (*set_callee_state_cb)(struct xbpf_verifier_env *env,
+							struct xbpf_func_state *caller,
+							struct xbpf_func_state *callee,
+							int insn_idx))
 {
 	struct xbpf_verifier_state *state = env->cur_state;
 	struct xbpf_func_state *caller, *callee;
-	int subprog, target_insn, err, i;
-
-	target_insn = *insn_idx + insn->imm + 1;
-	subprog = find_subprog(env, target_insn);
-	if (subprog < 0) {
-		verbose(env, "verifier bug. No program starts at insn %d\n",
-			target_insn);
-		return -EFAULT;
-	}
+	int err;
 
 	if (state->curframe + 1 >= XBPF_MAX_FRAMES) {
 		verbose(env, "the call stack of %d frames is too deep\n",
@@ -1160,14 +1313,22 @@ int check_func_call(struct xbpf_verifier_env *env, struct bpf_insn *insn,
 		return -EFAULT;
 	}
 
+	if (set_callee_state_cb != set_callee_state &&
+	    !(insn->src_reg == 0 && (insn->imm == BPF_FUNC_loop ||
+				     insn->imm == BPF_FUNC_for_each_map_elem))) {
+		verbose(env, "verifier bug: helper %s#%d is not marked as callback-calling\n",
+			func_id_name(insn->imm), insn->imm);
+		return -EFAULT;
+	}
+
 	callee = xbpf_core_zalloc(sizeof(*callee));
 	if (!callee)
 		return -ENOMEM;
 	state->frame[state->curframe + 1] = callee;
 
 	/*
-	 * The callee starts with only R1-R5 (and its own empty stack); the
-	 * callsite is where its exit returns to.
+	 * The callee starts with only its arguments (and its own empty
+	 * stack); the callsite is where its exit returns to.
 	 */
 	init_func_state(env, callee, *insn_idx, state->curframe + 1, subprog);
 
@@ -1175,9 +1336,9 @@ int check_func_call(struct xbpf_verifier_env *env, struct bpf_insn *insn,
 	if (err)
 		goto err_out;
 
-	/* parent pointers included: the arguments stay on the liveness chain */
-	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
-		callee->regs[i] = caller->regs[i];
+	err = set_callee_state_cb(env, caller, callee, *insn_idx);
+	if (err)
+		goto err_out;
 
 	/* while the caller is still the current frame, for check_reg_arg() */
 	clear_caller_saved_regs(env, caller->regs);
@@ -1200,6 +1361,41 @@ err_out:
 	return err;
 }
 
+int check_func_call(struct xbpf_verifier_env *env, struct bpf_insn *insn,
+		    int *insn_idx)
+{
+	int subprog, target_insn;
+
+	target_insn = *insn_idx + insn->imm + 1;
+	subprog = find_subprog(env, target_insn);
+	if (subprog < 0) {
+		verbose(env, "verifier bug. No program starts at insn %d\n",
+			target_insn);
+		return -EFAULT;
+	}
+	return __check_func_call(env, insn, insn_idx, subprog,
+				 set_callee_state);
+}
+
+/* Linux's message for a scalar outside the range a context allows. */
+static void verbose_invalid_scalar(struct xbpf_verifier_env *env,
+				   const struct xbpf_reg_state *reg,
+				   const struct xbpf_tnum *range,
+				   const char *ctx, const char *reg_name)
+{
+	char tn_buf[48];
+
+	verbose(env, "At %s the register %s ", ctx, reg_name);
+	if (!tnum_is_unknown(reg->var_off)) {
+		tnum_strn(tn_buf, sizeof(tn_buf), reg->var_off);
+		verbose(env, "has value %s", tn_buf);
+	} else {
+		verbose(env, "has unknown scalar value");
+	}
+	tnum_strn(tn_buf, sizeof(tn_buf), *range);
+	verbose(env, " should have been in %s\n", tn_buf);
+}
+
 int prepare_func_exit(struct xbpf_verifier_env *env, int *insn_idx)
 {
 	struct xbpf_verifier_state *state = env->cur_state;
@@ -1219,12 +1415,30 @@ int prepare_func_exit(struct xbpf_verifier_env *env, int *insn_idx)
 	}
 
 	caller = state->frame[state->curframe - 1];
-	caller->regs[BPF_REG_0] = *r0;
+	if (callee->in_callback_fn) {
+		/* the helper reads R0: 0 goes on, 1 stops */
+		struct xbpf_tnum range = callee->callback_ret_range;
 
-	/* references acquired or released in the callee are the caller's */
-	err = copy_reference_state(caller, callee);
-	if (err)
-		return err;
+		if (r0->type != SCALAR_VALUE) {
+			verbose(env, "R0 not a scalar value\n");
+			return -EACCES;
+		}
+		err = mark_reg_read(env, r0, r0->parent, REG_LIVE_READ64);
+		err = err ?: mark_chain_precision(env, BPF_REG_0);
+		if (err)
+			return err;
+		if (!tnum_in(range, r0->var_off)) {
+			verbose_invalid_scalar(env, r0, &range,
+					       "callback return", "R0");
+			return -EINVAL;
+		}
+	} else {
+		caller->regs[BPF_REG_0] = *r0;
+		/* references acquired or released in the callee are the caller's */
+		err = copy_reference_state(caller, callee);
+		if (err)
+			return err;
+	}
 
 	*insn_idx = callee->callsite + 1;
 	if (env->log.level & XBPF_LOG_LEVEL) {

@@ -700,6 +700,24 @@ static int check_ld_imm(struct xbpf_verifier_env *env, struct bpf_insn *insn)
 	}
 
 	mark_reg_known_zero(env, regs, insn->dst_reg);
+	if (insn->src_reg == BPF_PSEUDO_FUNC) {
+		int subprogno = find_subprog(env, env->insn_idx + insn->imm + 1);
+
+		/*
+		 * Linux 6.1 wants BTF func_info here ("missing btf
+		 * func_info") and refuses a global callback ("callback
+		 * function not static"). xbpf has no BTF: like every
+		 * subprogram without it, a callback is static.
+		 */
+		if (subprogno == 0) {
+			verbose(env, "callback function cannot be the main program\n");
+			return -EINVAL;
+		}
+		dst_reg->type = PTR_TO_FUNC;
+		dst_reg->subprogno = subprogno;
+		return 0;
+	}
+
 	dst_reg->map_ptr = env->used_maps[aux->map_index];
 	if (insn->src_reg == BPF_PSEUDO_MAP_VALUE ||
 	    insn->src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
@@ -1104,6 +1122,13 @@ static bool is_pseudo_call(const struct bpf_insn *insn)
 	       insn->src_reg == BPF_PSEUDO_CALL;
 }
 
+/* an ld_imm64 of a callback: its frame sits on top of the caller's */
+static bool is_pseudo_func(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_LD | BPF_IMM | BPF_DW) &&
+	       insn->src_reg == BPF_PSEUDO_FUNC;
+}
+
 /*
  * The stack of the deepest chain of calls must fit in 512 bytes, each
  * frame rounded up to 32 as the JIT lays frames out.
@@ -1141,7 +1166,7 @@ continue_func:
 	for (; i < subprog_end; i++) {
 		int next_insn, sidx;
 
-		if (!is_pseudo_call(insn + i))
+		if (!is_pseudo_call(insn + i) && !is_pseudo_func(insn + i))
 			continue;
 		ret_insn[frame] = i + 1;
 		ret_prog[frame] = idx;

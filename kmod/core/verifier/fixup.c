@@ -76,7 +76,10 @@ int xbpf_patch_insns(struct xbpf_verifier_env *env, u32 pos,
 			if (off != (s16)off)
 				goto err_range;
 			insn->off = off;
-		} else if (insn_is_pseudo_call(insn)) {
+		} else if (insn_is_pseudo_call(insn) ||
+			   (insn->code == (BPF_LD | BPF_IMM | BPF_DW) &&
+			    insn->src_reg == BPF_PSEUDO_FUNC)) {
+			/* a call's or a callback's target, relative to it */
 			target = (s64)i + insn->imm + 1;
 			insn->imm = moved(target, pos, delta) -
 				    moved(i, pos, delta) - 1;
@@ -347,6 +350,110 @@ int inline_helper_calls(struct xbpf_verifier_env *env)
 		if (err)
 			return err;
 		i += cnt - 1;
+	}
+	return 0;
+}
+
+/* Linux's BPF_MAX_LOOPS */
+#define XBPF_MAX_LOOPS	(8 * 1024 * 1024)
+
+#define MOV64_REG(d, s)	((struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_X, \
+				    .dst_reg = d, .src_reg = s })
+#define STX_DW(d, s, o)	((struct bpf_insn){ .code = BPF_STX | BPF_MEM | BPF_DW, \
+				    .dst_reg = d, .src_reg = s, .off = o })
+#define LDX_DW(d, s, o)	((struct bpf_insn){ .code = BPF_LDX | BPF_MEM | BPF_DW, \
+				    .dst_reg = d, .src_reg = s, .off = o })
+#define JMP_IMM(op, d, i, o) ((struct bpf_insn){ .code = BPF_JMP | (op) | BPF_K, \
+					 .dst_reg = d, .off = o, .imm = i })
+
+/*
+ * bpf_loop(nr, callback, ctx, 0) as a loop in the program calling the
+ * callback as a subprogram, which is what makes it fast; the same code
+ * as Linux 6.1's inline_bpf_loop(), so the same results (nr is compared
+ * in 64 bits here, where the helper takes a u32). R6-R8 hold the loop's
+ * bound, count and ctx, saved below the function's stack at stack_base.
+ */
+static int inline_bpf_loop(struct xbpf_verifier_env *env, u32 pos,
+			   s32 stack_base, u32 callback_subprogno, u32 *cnt)
+{
+	s16 r6_off = stack_base, r7_off = stack_base + 8,
+	    r8_off = stack_base + 16;
+	const struct bpf_insn patch[] = {
+		/* too many iterations: -E2BIG, to the end of the patch */
+		JMP_IMM(BPF_JLE, BPF_REG_1, XBPF_MAX_LOOPS, 2),
+		alu_imm(BPF_ALU, BPF_MOV, BPF_REG_0, -E2BIG),
+		JMP_IMM(BPF_JA, 0, 0, 16),
+		STX_DW(BPF_REG_10, BPF_REG_6, r6_off),
+		STX_DW(BPF_REG_10, BPF_REG_7, r7_off),
+		STX_DW(BPF_REG_10, BPF_REG_8, r8_off),
+		MOV64_REG(BPF_REG_6, BPF_REG_1),
+		alu_imm(BPF_ALU, BPF_MOV, BPF_REG_7, 0),
+		MOV64_REG(BPF_REG_8, BPF_REG_3),
+		/* loop header: count >= bound ends it */
+		((struct bpf_insn){ .code = BPF_JMP | BPF_JGE | BPF_X,
+				    .dst_reg = BPF_REG_7,
+				    .src_reg = BPF_REG_6, .off = 5 }),
+		MOV64_REG(BPF_REG_1, BPF_REG_7),
+		MOV64_REG(BPF_REG_2, BPF_REG_8),
+		/* the callback: its offset is known after patching */
+		((struct bpf_insn){ .code = BPF_JMP | BPF_CALL,
+				    .src_reg = BPF_PSEUDO_CALL }),
+		alu_imm(BPF_ALU64, BPF_ADD, BPF_REG_7, 1),
+		/* 0: next iteration */
+		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, -6),
+		MOV64_REG(BPF_REG_0, BPF_REG_7),
+		LDX_DW(BPF_REG_6, BPF_REG_10, r6_off),
+		LDX_DW(BPF_REG_7, BPF_REG_10, r7_off),
+		LDX_DW(BPF_REG_8, BPF_REG_10, r8_off),
+	};
+	u32 call = pos + 12;
+	int err;
+
+	*cnt = ARRAY_SIZE(patch);
+	err = xbpf_patch_insns(env, pos, patch, *cnt);
+	if (err)
+		return err;
+	env->insns[call].imm = env->subprog_info[callback_subprogno].start -
+			       call - 1;
+	return 0;
+}
+
+int optimize_bpf_loop(struct xbpf_verifier_env *env)
+{
+	struct xbpf_subprog_info *subprogs = env->subprog_info;
+	u32 i, cur_subprog = 0, cnt;
+	u16 stack_depth = subprogs[0].stack_depth;
+	u16 roundup = round_up(stack_depth, 8) - stack_depth;
+	u16 extra = 0;
+	int err;
+
+	for (i = 0; i < env->len; i++) {
+		const struct bpf_insn *insn = &env->insns[i];
+		const struct xbpf_insn_aux_data *aux = &env->insn_aux_data[i];
+
+		/*
+		 * xbpf's frames are 512 bytes at most (Linux's JIT has no
+		 * such bound): a function with no room for the three slots
+		 * keeps calling the helper.
+		 */
+		if (insn->code == (BPF_JMP | BPF_CALL) && !insn->src_reg &&
+		    insn->imm == BPF_FUNC_loop && aux->loop_fit_for_inline &&
+		    stack_depth + 3 * 8 + roundup <= XBPF_MAX_STACK) {
+			extra = 3 * 8 + roundup;
+			err = inline_bpf_loop(env, i, -(stack_depth + extra),
+					      aux->loop_callback_subprogno,
+					      &cnt);
+			if (err)
+				return err;
+			i += cnt - 1;
+		}
+		if (subprogs[cur_subprog + 1].start == i + 1) {
+			subprogs[cur_subprog].stack_depth += extra;
+			cur_subprog++;
+			stack_depth = subprogs[cur_subprog].stack_depth;
+			roundup = round_up(stack_depth, 8) - stack_depth;
+			extra = 0;
+		}
 	}
 	return 0;
 }

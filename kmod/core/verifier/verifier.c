@@ -218,6 +218,9 @@ static int verify(struct xbpf_verifier_env *env)
 	ret = check_max_stack_depth(env);
 	if (ret)
 		return ret;
+	ret = optimize_bpf_loop(env);
+	if (ret)
+		return ret;
 	ret = convert_ctx_accesses(env);
 	if (ret)
 		return ret;

@@ -223,6 +223,8 @@ struct xbpf_call_arg_meta {
 	int ref_obj_id;
 	int map_uid;
 	int func_id;
+	/* ARG_PTR_TO_FUNC: the callback's subprogram */
+	int subprogno;
 };
 /*
  * The BPF_CALL branch of the main loop, whole: reserved fields, then a

@@ -140,6 +140,8 @@ struct xbpf_reg_state {
 		};
 		/* PTR_TO_MEM, PTR_TO_BUF: size of the region */
 		u32 mem_size;
+		/* PTR_TO_FUNC: the subprogram it points to */
+		u32 subprogno;
 		struct {
 			unsigned long raw1;
 			unsigned long raw2;
@@ -272,6 +274,13 @@ struct xbpf_insn_aux_data {
 	 * into a caller's frame); backtracking cannot tell which slot.
 	 */
 	bool stack_fill_via_ptr;
+	/*
+	 * bpf_loop() calls: inlined if on every path the flags are 0 and
+	 * the callback the same (Linux's bpf_loop_inline_state)
+	 */
+	bool loop_inline_initialized;
+	bool loop_fit_for_inline;
+	u32 loop_callback_subprogno;
 	unsigned int orig_idx;
 };
 

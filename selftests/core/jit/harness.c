@@ -120,6 +120,9 @@ u32 prog_extent(const struct bpf_insn *insns)
 		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
 			end = max(end, i + 2);
 			todo[n++] = i + 2;
+			/* a callback's code */
+			if (insn->src_reg == BPF_PSEUDO_FUNC)
+				todo[n++] = i + 1 + insn->imm;
 			continue;
 		}
 		if (BPF_CLASS(insn->code) != BPF_JMP &&
@@ -246,16 +249,22 @@ static const struct xbpf_interp_ops wrap_ops = {
 	.probe_read = wrap_probe_read,
 };
 
+struct xbpf_interp_scratch host_scratch;
+bool host_interp_running;
+
 u64 run_interp(const struct xbpf_interp_prog *prog, void *ctx)
 {
-	static struct xbpf_interp_scratch scratch;
+	u64 ret;
 
 	host_bug = NULL;
 	host_budget_hit = false;
 	steps = 0;
 	memset(run_hit_code, 0, sizeof(run_hit_code));
 	memset(run_hit_atomic, 0, sizeof(run_hit_atomic));
-	return xbpf_interp_run(prog, ctx, &scratch);
+	host_interp_running = true;
+	ret = xbpf_interp_run(prog, ctx, &host_scratch);
+	host_interp_running = false;
+	return ret;
 }
 
 static void diff_mem(const u8 *got, const u8 *want, size_t size,

@@ -13,6 +13,9 @@
 
 /* The interpreter alone, its step hooks reset (host_bug, the budget). */
 u64 run_interp(const struct xbpf_interp_prog *prog, void *ctx);
+/* run_interp()'s memory, and whether it is running (for callbacks) */
+extern struct xbpf_interp_scratch host_scratch;
+extern bool host_interp_running;
 
 /* How many instructions are reachable from insns[0], ld_imm64 halves counted. */
 u32 prog_extent(const struct bpf_insn *insns);

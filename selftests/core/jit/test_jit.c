@@ -102,13 +102,36 @@ static u64 h_format(u64 a, u64 b, u64 c, u64 d, u64 e)
 			(unsigned long long)b) * 1000 + (u8)buf[0];
 }
 
-enum { H_SUM = 1, H_MIX, H_FORMAT, H_RSP };
+/*
+ * bpf_loop(nr, callback, ctx) as the module runs it: an interpreted
+ * program names its callback by the callback's first insn, which
+ * xbpf_interp_call() runs; a JITed one by its code, which C calls.
+ */
+static u64 h_loop(u64 nr, u64 fn, u64 ctx, u64 d, u64 e)
+{
+	u64 i, ret;
+
+	for (i = 0; i < nr; i++) {
+		if (host_interp_running)
+			ret = xbpf_interp_call(&host_scratch, fn, i, ctx, 0, 0,
+					       0);
+		else
+			ret = ((xbpf_helper_fn)(unsigned long)fn)(i, ctx, 0, 0,
+								  0);
+		if (ret)
+			return i + 1;
+	}
+	return nr;
+}
+
+enum { H_SUM = 1, H_MIX, H_FORMAT, H_RSP, H_LOOP };
 
 static const xbpf_helper_fn helpers[] = {
 	[H_SUM] = h_sum,
 	[H_MIX] = h_mix,
 	[H_FORMAT] = h_format,
 	[H_RSP] = rsp_mod16,
+	[H_LOOP] = h_loop,
 };
 
 /*
@@ -1639,6 +1662,81 @@ static void test_jit_coverage(void)
 		    "coverage: every atomic operation in W and DW, agreeing");
 }
 
+#define LD_FUNC(d, off)							\
+	INSN(BPF_LD | BPF_IMM | BPF_DW, d, BPF_PSEUDO_FUNC, 0, off),	\
+	INSN(0, 0, 0, 0, 0)
+
+/* Callbacks, interpreted and JITed, called from C through a pointer. */
+static void test_callbacks(void)
+{
+	static const struct bpf_insn sum[] = {
+		ST(DW, R10, -8, 0),
+		MOV64_K(R6, 1000),
+		MOV64_K(R1, 10),
+		LD_FUNC(R2, 9),
+		MOV64_X(R3, R10),
+		ALU64_K(ADD, R3, -8),
+		CALL(H_LOOP),
+		LDX(DW, R1, R10, -8),
+		ALU64_K(LSH, R1, 10),
+		ALU64_X(ADD, R0, R1),
+		ALU64_X(ADD, R0, R6),
+		EXIT(),
+		/* cb(i, ctx): *ctx += i; clobbers r6-r9; stops at i == 6 */
+		MOV64_K(R6, 1), MOV64_K(R7, 2), MOV64_K(R8, 3),
+		MOV64_K(R9, 4),
+		ST(DW, R10, -512, 9),
+		LDX(DW, R3, R2, 0),
+		ALU64_X(ADD, R3, R1),
+		STX(DW, R2, R3, 0),
+		MOV64_K(R0, 0),
+		JMP_K(JNE, R1, 6, 1),
+		MOV64_K(R0, 1),
+		EXIT(),
+	};
+	static const struct bpf_insn nested[] = {
+		ST(DW, R10, -8, 0),
+		MOV64_K(R1, 5),
+		LD_FUNC(R2, 6),
+		MOV64_X(R3, R10),
+		ALU64_K(ADD, R3, -8),
+		CALL(H_LOOP),
+		LDX(DW, R0, R10, -8),
+		EXIT(),
+		/* outer(i, ctx): h_loop(3, inner, ctx); a call; its stack */
+		STX(DW, R10, R2, -8),
+		MOV64_X(R3, R2),
+		MOV64_K(R1, 3),
+		LD_FUNC(R2, 7),
+		CALL(H_LOOP),
+		LDX(DW, R2, R10, -8),
+		MOV64_X(R1, R2),
+		CALL_PC(9),
+		MOV64_K(R0, 0),
+		EXIT(),
+		/* inner(i, ctx): *ctx += 1 + i * 100 */
+		LDX(DW, R3, R2, 0),
+		ALU64_K(MUL, R1, 100),
+		ALU64_X(ADD, R3, R1),
+		ALU64_K(ADD, R3, 1),
+		STX(DW, R2, R3, 0),
+		MOV64_K(R0, 0),
+		EXIT(),
+		/* sub(p): *p += 1000000 */
+		LDX(DW, R3, R1, 0),
+		ALU64_K(ADD, R3, 1000000),
+		STX(DW, R1, R3, 0),
+		EXIT(),
+	};
+
+	/* 7 calls, 0 + ... + 6, r6 kept */
+	check("bpf_loop's callback, stopping at the 7th call", sum,
+	      ARRAY_SIZE(sum), 7 + (21 << 10) + 1000);
+	/* 15 inner calls: 15 + 100 * 5 * 3, and 5 calls of sub */
+	check("a callback calling a loop, a subprogram", nested,
+	      ARRAY_SIZE(nested), 15 + 1500 + 5000000);
+}
+
 void test_jit(void)
 {
 	unsigned int i;
@@ -1656,6 +1754,7 @@ void test_jit(void)
 	test_ld_abs_inline();
 	test_tail_call_inline();
 	test_tail_call_guess();
+	test_callbacks();
 	test_tail_calls();
 	test_jump_sizing();
 	test_size_speed();

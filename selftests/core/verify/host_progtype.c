@@ -32,6 +32,14 @@ static const struct xbpf_func_proto protos[] = {
 	  .ret_type = RET_INTEGER },
 	{ .func_id = BPF_FUNC_get_prandom_u32, .func = fake_helper,
 	  .ret_type = RET_INTEGER },
+	{ .func_id = BPF_FUNC_loop, .func = fake_helper,
+	  .ret_type = RET_INTEGER,
+	  .arg_type = { ARG_ANYTHING, ARG_PTR_TO_FUNC,
+			ARG_PTR_TO_STACK_OR_NULL, ARG_ANYTHING } },
+	{ .func_id = BPF_FUNC_for_each_map_elem, .func = fake_helper,
+	  .ret_type = RET_INTEGER,
+	  .arg_type = { ARG_CONST_MAP_PTR, ARG_PTR_TO_FUNC,
+			ARG_PTR_TO_STACK_OR_NULL, ARG_ANYTHING } },
 };
 
 static const struct xbpf_func_proto *host_func_proto(u32 id,

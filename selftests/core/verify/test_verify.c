@@ -22,11 +22,19 @@
 #define LDX_DW(d, s, o)	I(BPF_LDX | BPF_MEM | BPF_DW, d, s, o, 0)
 #define LDX_W(d, s, o)	I(BPF_LDX | BPF_MEM | BPF_W, d, s, o, 0)
 #define CALL(f)		I(BPF_JMP | BPF_CALL, 0, 0, 0, f)
+#define LD_FUNC(d, o)	I(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_FUNC, 0, o), I(0, 0, 0, 0, 0)
+/* r0 = bpf_loop(4, the insn after, NULL, flags): the callback's first insn */
+#define LOOP_CALL(flags) MOV64_IMM(1, 4), LD_FUNC(2, 5), MOV64_IMM(3, 0), \
+			 MOV64_IMM(4, flags), CALL(BPF_FUNC_loop), EXIT
+/* bpf_for_each_map_elem(map fd, the insn after, fp - 8, 0) */
+#define FOR_EACH_CALL(fd) ST_DW(10, -8, 0), LD_MAP(1, fd), LD_FUNC(2, 6), \
+			  MOV64_REG(3, 10), ADD64_IMM(3, -8), MOV64_IMM(4, 0), \
+			  CALL(BPF_FUNC_for_each_map_elem), EXIT
 #define LD_MAP(d, fd)	I(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_FD, 0, fd), I(0, 0, 0, 0, 0)
 
 struct vtest {
 	const char *name;
-	struct bpf_insn insns[32];
+	struct bpf_insn insns[64];
 	int err;
 	const char *errstr;
 };
@@ -84,11 +92,55 @@ static const struct vtest tests[] = {
 	{ "pop into short stack", { LD_MAP(1, 103), MOV64_REG(2, 10),
 	  ADD64_IMM(2, -4), CALL(BPF_FUNC_map_pop_elem), MOV64_IMM(0, 0),
 	  EXIT }, -EINVAL, "invalid indirect access to stack R2 off=-4 size=8" },
+	/* callbacks */
+	{ "loop callback", { LOOP_CALL(0), MOV64_IMM(0, 1), EXIT }, 0, NULL },
+	{ "loop callback index", { LOOP_CALL(0), MOV64_IMM(0, 0),
+	  JGT_IMM(1, 3, 1), MOV64_IMM(0, 1), EXIT }, 0, NULL },
+	{ "callback returns 2", { LOOP_CALL(0), MOV64_IMM(0, 2), EXIT },
+	  -EINVAL, "At callback return the register R0 has value (0x2; 0x0) should have been in (0x0; 0x1)" },
+	{ "callback returns unknown", { LOOP_CALL(0), MOV64_REG(0, 1), EXIT },
+	  -EINVAL, "At callback return the register R0 has unknown scalar value should have been in (0x0; 0x1)" },
+	/* a subprogram's exit does not check R0 as the program's does */
+	{ "callback R0 uninit", { LOOP_CALL(0), EXIT }, -EACCES,
+	  "R0 not a scalar value" },
+	{ "loop callback R3 uninit", { LOOP_CALL(0), MOV64_REG(0, 3), EXIT },
+	  -EACCES, "R3 !read_ok" },
+	{ "callback not a func", { MOV64_IMM(1, 4), MOV64_IMM(2, 0),
+	  MOV64_IMM(3, 0), MOV64_IMM(4, 0), CALL(BPF_FUNC_loop), EXIT },
+	  -EACCES, "R2 type=scalar expected=func" },
+	{ "callback is main", { MOV64_IMM(1, 4), LD_FUNC(2, -2),
+	  MOV64_IMM(3, 0), MOV64_IMM(4, 0), CALL(BPF_FUNC_loop), EXIT },
+	  -EINVAL, "callback function cannot be the main program" },
+	{ "callback out of range", { MOV64_IMM(1, 4), LD_FUNC(2, 20),
+	  MOV64_IMM(3, 0), MOV64_IMM(4, 0), CALL(BPF_FUNC_loop), EXIT },
+	  -EINVAL, "call to invalid destination" },
+	{ "callback ctx not stack", { MOV64_REG(3, 1), MOV64_IMM(1, 4),
+	  LD_FUNC(2, 4), MOV64_IMM(4, 0), CALL(BPF_FUNC_loop), EXIT,
+	  MOV64_IMM(0, 0), EXIT }, -EACCES, "R3 type=ctx expected=fp" },
+	{ "callback stack too deep", { ST_DW(10, -64, 0), LOOP_CALL(0),
+	  ST_DW(10, -512, 0), MOV64_IMM(0, 0), EXIT }, -EACCES,
+	  "combined stack size of 2 calls is 576. Too large" },
+	{ "callback frames too deep", { LOOP_CALL(0), LOOP_CALL(0),
+	  LOOP_CALL(0), LOOP_CALL(0), LOOP_CALL(0), LOOP_CALL(0),
+	  LOOP_CALL(0), LOOP_CALL(0), MOV64_IMM(0, 0), EXIT }, -E2BIG,
+	  "the call stack of 9 frames is too deep" },
+	{ "for_each hash", { FOR_EACH_CALL(100), LDX_DW(0, 3, 0),
+	  LDX_DW(0, 2, 0), LDX_DW(5, 4, 0), MOV64_IMM(0, 0), EXIT }, 0,
+	  NULL },
+	{ "for_each value bounds", { FOR_EACH_CALL(100), LDX_DW(0, 3, 8),
+	  MOV64_IMM(0, 0), EXIT }, -EACCES,
+	  "invalid access to map value, value_size=8 off=8 size=8" },
+	{ "for_each key read only", { FOR_EACH_CALL(100), ST_DW(2, 0, 1),
+	  MOV64_IMM(0, 0), EXIT }, -EACCES, "write to change key R2 not allowed" },
+	{ "for_each R5 uninit", { FOR_EACH_CALL(100), MOV64_REG(0, 5), EXIT },
+	  -EACCES, "R5 !read_ok" },
+	{ "for_each on a queue", { FOR_EACH_CALL(103), MOV64_IMM(0, 0),
+	  EXIT }, -ENOTSUPP, "callback function not allowed for map" },
 };
 
 static u32 prog_len(const struct bpf_insn *insns)
 {
-	u32 n = 32;
+	u32 n = 64;
 
 	while (n && !insns[n - 1].code && !insns[n - 1].imm &&
 	       !insns[n - 1].dst_reg)
@@ -116,7 +168,7 @@ int main(void)
 	host_maps[3] = (struct xbpf_vmap){ .map_type = BPF_MAP_TYPE_QUEUE,
 		.value_size = 8, .max_entries = 2, .id = 4,
 		.handle = &host_maps[3] };
-	printf("TAP version 13\n1..%zu\n", ARRAY_SIZE(tests));
+	printf("TAP version 13\n1..%zu\n", ARRAY_SIZE(tests) + 2);
 	for (i = 0; i < ARRAY_SIZE(tests); i++) {
 		const struct vtest *t = &tests[i];
 		int err = host_verify(t->insns, prog_len(t->insns), 2, &log,
@@ -130,6 +182,30 @@ int main(void)
 		if (!ok)
 			printf("# err %d (want %d)\n# log:\n%s\n", err, t->err,
 			       log.buf);
+		ok ? pass++ : fail++;
+	}
+	/* flags known to be 0: the call becomes a loop, as in Linux 6.1 */
+	{
+		const struct bpf_insn loop[] = { LOOP_CALL(0), MOV64_IMM(0, 0),
+						 EXIT };
+		const struct bpf_insn flags[] = { LOOP_CALL(1), MOV64_IMM(0, 0),
+						  EXIT };
+		int err = host_verify(loop, ARRAY_SIZE(loop), 0, &log, &res);
+		bool ok = !err && res.insn_cnt == ARRAY_SIZE(loop) + 18 &&
+			  res.func_stack_depth[0] == 24;
+
+		if (!err)
+			xbpf_core_free(res.insns);
+		printf("%sok %zu - bpf_loop inlined\n", ok ? "" : "not ",
+		       ++i);
+		ok ? pass++ : fail++;
+		err = host_verify(flags, ARRAY_SIZE(flags), 0, &log, &res);
+		ok = !err && res.insn_cnt == ARRAY_SIZE(flags) &&
+		     res.func_stack_depth[0] == 0;
+		if (!err)
+			xbpf_core_free(res.insns);
+		printf("%sok %zu - bpf_loop with flags not inlined\n",
+		       ok ? "" : "not ", ++i);
 		ok ? pass++ : fail++;
 	}
 	printf("%d passed, %d failed\n", pass, fail);
