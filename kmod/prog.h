@@ -66,8 +66,12 @@ int xbpf_printk_init(void);
 void xbpf_printk_uninit(void);
 int xbpf_stackmap_init(void);
 void xbpf_stackmap_uninit(void);
-/* bpf_trace_printk() and bpf_trace_vprintk() (helpers/printk.c). */
+/*
+ * bpf_trace_printk(), bpf_trace_vprintk() and bpf_snprintf()
+ * (helpers/printk.c); bpf_snprintf()'s load-time format check.
+ */
 const struct xbpf_func_proto *xbpf_printk_func_proto(u32 func_id);
+int xbpf_bprintf_check(const char *fmt, u32 num_args);
 /* bpf_get_stackid() and bpf_get_stack() (maps/stackmap.c). */
 const struct xbpf_func_proto *xbpf_stack_func_proto(u32 func_id);
 /* The ring buffer helpers (maps/ringbuf.c). */

@@ -268,6 +268,40 @@ static int check_const_str_arg(struct xbpf_verifier_env *env, u32 regno,
 	return 0;
 }
 
+/*
+ * bpf_snprintf(): the data is an array of u64 and the constant format
+ * (R3, already checked as a string in a frozen read-only map) may convert
+ * no more of them than there are, with bpf_bprintf_prepare()'s rules.
+ */
+static int check_snprintf_call(struct xbpf_verifier_env *env,
+			       const struct xbpf_reg_state *regs)
+{
+	const struct xbpf_reg_state *fmt_reg = &regs[BPF_REG_3];
+	const struct xbpf_reg_state *data_len_reg = &regs[BPF_REG_5];
+	u32 num_args, fmt_off;
+	u64 fmt_addr;
+	int err;
+
+	if (data_len_reg->var_off.value % 8)
+		return -EINVAL;
+	num_args = data_len_reg->var_off.value / 8;
+
+	fmt_off = fmt_reg->off + fmt_reg->var_off.value;
+	if (env->host->map_direct_value_addr(env->host->priv,
+					     fmt_reg->map_ptr, fmt_off,
+					     &fmt_addr)) {
+		verbose(env, "verifier bug\n");
+		return -EFAULT;
+	}
+	if (!env->host->bprintf_check)
+		return 0;
+	err = env->host->bprintf_check((const char *)(unsigned long)fmt_addr,
+				       num_args);
+	if (err < 0)
+		verbose(env, "Invalid format string\n");
+	return err;
+}
+
 /* Map-type specific argument types (the value of a sockmap is a socket). */
 static int resolve_map_arg_type(struct xbpf_verifier_env *env,
 				const struct xbpf_call_arg_meta *meta,
@@ -1097,6 +1131,12 @@ int check_helper_call(struct xbpf_verifier_env *env, struct bpf_insn *insn,
 			verbose(env, "tail_call would lead to reference leak\n");
 			return err;
 		}
+	}
+
+	if (func_id == BPF_FUNC_snprintf) {
+		err = check_snprintf_call(env, regs);
+		if (err)
+			return err;
 	}
 
 	clear_caller_saved_regs(env, regs);

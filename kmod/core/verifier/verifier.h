@@ -154,6 +154,12 @@ struct xbpf_verifier_host {
 				     u32 off, u64 *addr);
 	/* Copy len bytes of log text to offset off of the user's buffer. */
 	int (*log_copy)(void *priv, u32 off, const char *text, u32 len);
+	/*
+	 * Check bpf_snprintf()'s constant, NUL-terminated format for
+	 * num_args arguments with the rules of bpf_bprintf_prepare(): 0 or
+	 * a negative errno. Without it, every format passes.
+	 */
+	int (*bprintf_check)(const char *fmt, u32 num_args);
 };
 
 /* The verifier log: Linux's levels, truncation and ENOSPC semantics. */

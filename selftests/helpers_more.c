@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf_snprintf() and the helpers around task stacks and perf counters:
+ * what they write and return, and what the verifier refuses at load time
+ * (errno and log line). Programs run through BPF_PROG_TEST_RUN on a raw
+ * tracepoint, natively and through xbpf, so the kernel's own results are
+ * the expectation of both runs.
+ */
+#include <linux/bpf.h>
+
+#include <kselftest_harness.h>
+
+#include "xbpf_test.h"
+
+#define INSN(c, d, s, o, i) ((struct bpf_insn){ c, d, s, o, i })
+#define MOV64_IMM(d, i)	INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
+#define MOV64_REG(d, s)	INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
+#define ADD64_IMM(d, i)	INSN(BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, i)
+#define STX_DW(d, s, o)	INSN(BPF_STX | BPF_MEM | BPF_DW, d, s, o, 0)
+#define CALL(f)		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, f)
+#define EXIT		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+/* two insns: dst = &value of the one-entry array map fd, plus off */
+#define LD_MAP_VALUE(d, fd, off)					\
+	INSN(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_VALUE, 0, fd),	\
+	INSN(0, 0, 0, 0, off)
+
+static char log_buf[65536];
+
+static int load(__u32 type, const struct bpf_insn *insns, __u32 cnt,
+		const char *license)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = type;
+	attr.insns = ptr_to_u64(insns);
+	attr.insn_cnt = cnt;
+	attr.license = ptr_to_u64(license);
+	attr.log_buf = ptr_to_u64(log_buf);
+	attr.log_size = sizeof(log_buf);
+	attr.log_level = 1;
+	log_buf[0] = '\0';
+	return sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
+}
+
+static int run_raw_tp(int fd, __u32 *retval)
+{
+	__u64 ctx[2] = { 0, 0 };
+	union bpf_attr attr;
+	int err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = fd;
+	attr.test.ctx_in = ptr_to_u64(ctx);
+	attr.test.ctx_size_in = sizeof(ctx);
+	err = sys_bpf(BPF_PROG_TEST_RUN, &attr, sizeof(attr));
+	*retval = attr.test.retval;
+	return err;
+}
+
+/* A one-entry array holding value (size bytes); frozen read-only if asked. */
+static int value_map(const void *value, __u32 size, int rdonly)
+{
+	__u32 key = 0;
+	int map;
+
+	map = sys_map_create(BPF_MAP_TYPE_ARRAY, 4, size, 1,
+			     rdonly ? BPF_F_RDONLY_PROG : 0);
+	if (map < 0)
+		return map;
+	if (sys_map_update(map, &key, value, 0) ||
+	    (rdonly && sys_map_freeze(map))) {
+		close(map);
+		return -1;
+	}
+	return map;
+}
+
+#define FMT_SIZE	64
+#define OUT_SIZE	128
+#define ARGS_SIZE	128	/* room past Linux's 12 arguments */
+
+/*
+ * Memory in the kernel for the pointer conversions (%pks, %pI4, %pI6),
+ * at these offsets of a map value whose address the program stores into
+ * the argument slots marked KDATA(off).
+ */
+#define KDATA_STR	0	/* "kernel-str" */
+#define KDATA_IP4	16	/* 127.0.0.1 */
+#define KDATA_IP6	32	/* 2001:db8::1 */
+#define KDATA_MARK	0x6b646174ull
+#define KDATA(off)	((KDATA_MARK << 32) | (off))
+
+static const unsigned char kdata[64] = {
+	'k', 'e', 'r', 'n', 'e', 'l', '-', 's', 't', 'r', 0, 0, 0, 0, 0, 0,
+	127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+};
+
+static const char user_str[] = "user-str";
+
+struct snprintf_case {
+	const char *fmt;
+	__u64 args[13];
+	__u32 data_len;		/* bytes of args passed */
+	__u32 out_size;
+	int null_data;		/* pass NULL data (with data_len) */
+	int null_out;		/* pass NULL, 0 as the output buffer */
+	/* load-time refusal */
+	int load_err;
+	const char *msg;
+	/* or the run's output and result (0: strlen(out) + 1) */
+	const char *out;
+	int ret;
+	__u32 out_len;		/* compare this many raw bytes, not a string */
+};
+
+static void emit_ld_map_value(struct bpf_insn *prog, int *n, int reg, int fd,
+			      int off)
+{
+	struct bpf_insn ld[] = { LD_MAP_VALUE(reg, fd, off) };
+
+	prog[(*n)++] = ld[0];
+	prog[(*n)++] = ld[1];
+}
+
+/*
+ * Load and run one bpf_snprintf() call: out gets the map's output bytes,
+ * *ret the return value. Returns the load's fd result (< 0: refused).
+ */
+static int snprintf_run(struct __test_metadata *_metadata,
+			const struct snprintf_case *c, char *out, int *ret)
+{
+	struct bpf_insn prog[64];
+	char fmt[FMT_SIZE] = { 0 }, init[OUT_SIZE];
+	__u64 args[ARGS_SIZE / 8] = { 0 };
+	int fmt_map, args_map, out_map, kdata_map, fd, n = 0;
+	__u32 key = 0, retval, i;
+
+	strncpy(fmt, c->fmt, sizeof(fmt) - 1);
+	memcpy(args, c->args, sizeof(c->args));
+	memset(init, 0x55, sizeof(init));
+	fmt_map = value_map(fmt, sizeof(fmt), 1);
+	args_map = value_map(args, sizeof(args), 0);
+	out_map = value_map(init, sizeof(init), 0);
+	kdata_map = value_map(kdata, sizeof(kdata), 0);
+	if (fmt_map < 0 || args_map < 0 || out_map < 0 || kdata_map < 0) {
+		TH_LOG("maps: %s", errno_str(errno));
+		return -2;
+	}
+
+	emit_ld_map_value(prog, &n, 6, args_map, 0);
+	emit_ld_map_value(prog, &n, 7, kdata_map, 0);
+	for (i = 0; i < ARRAY_SIZE(c->args); i++) {
+		if (c->args[i] >> 32 != KDATA_MARK)
+			continue;
+		prog[n++] = MOV64_REG(2, 7);
+		prog[n++] = ADD64_IMM(2, (__u32)c->args[i]);
+		prog[n++] = STX_DW(6, 2, i * 8);
+	}
+	if (c->null_out) {
+		prog[n++] = MOV64_IMM(1, 0);
+		prog[n++] = MOV64_IMM(2, 0);
+	} else {
+		emit_ld_map_value(prog, &n, 1, out_map, 0);
+		prog[n++] = MOV64_IMM(2, c->out_size);
+	}
+	emit_ld_map_value(prog, &n, 3, fmt_map, 0);
+	if (c->null_data)
+		prog[n++] = MOV64_IMM(4, 0);
+	else
+		prog[n++] = MOV64_REG(4, 6);
+	prog[n++] = MOV64_IMM(5, c->data_len);
+	prog[n++] = CALL(BPF_FUNC_snprintf);
+	prog[n++] = EXIT;
+
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, n, "GPL");
+	if (fd >= 0) {
+		if (run_raw_tp(fd, &retval)) {
+			TH_LOG("test run: %s", errno_str(errno));
+			close(fd);
+			fd = -2;
+		} else {
+			*ret = (int)retval;
+			if (sys_map_lookup(out_map, &key, out, 0))
+				fd = -2;
+		}
+	}
+	close(fmt_map);
+	close(args_map);
+	close(out_map);
+	close(kdata_map);
+	return fd;
+}
+
+#define U(p)	((__u64)(uintptr_t)(p))
+
+static const struct snprintf_case snprintf_cases[] = {
+	/* integers, with sizes, flags and widths */
+	{ .fmt = "%d %i %u", .args = { -5, 7, 0xffffffff }, .data_len = 24,
+	  .out_size = OUT_SIZE, .out = "-5 7 4294967295" },
+	{ .fmt = "%ld %lld %lu %llx %lX",
+	  .args = { -1, 1ull << 40, ~0ull, 0xabcdef0123ull, 0xabcdef0123ull },
+	  .data_len = 40, .out_size = OUT_SIZE,
+	  .out = "-1 1099511627776 18446744073709551615 abcdef0123 ABCDEF0123" },
+	{ .fmt = "[%08x|%-5d|%+d|% d|%5u]", .args = { 0xbeef, 42, 3, 4, 9 },
+	  .data_len = 40, .out_size = OUT_SIZE,
+	  .out = "[0000beef|42   |+3| 4|    9]" },
+	/* a 32-bit conversion takes the low half of its u64 */
+	{ .fmt = "%d %x", .args = { 0x100000002ull, 0x1234567890ull },
+	  .data_len = 16, .out_size = OUT_SIZE,
+	  .out = "2 34567890" },
+	{ .fmt = "%c%c%c", .args = { 'a', 'b', 'c' }, .data_len = 24,
+	  .out_size = OUT_SIZE, .out = "abc" },
+	{ .fmt = "100%% done", .data_len = 0, .null_data = 1,
+	  .out_size = OUT_SIZE, .out = "100% done" },
+	/* UTF-8 text passes */
+	{ .fmt = "\xc3\xa9t\xc3\xa9 %d", .args = { 1 }, .data_len = 8,
+	  .out_size = OUT_SIZE, .out = "\xc3\xa9t\xc3\xa9 1" },
+	/* strings: user, kernel, and unreadable ones print empty */
+	{ .fmt = "<%s> <%pus>", .args = { U(user_str), U(user_str) },
+	  .data_len = 16, .out_size = OUT_SIZE,
+	  .out = "<user-str> <user-str>" },
+	{ .fmt = "<%s> <%pks>", .args = { KDATA(KDATA_STR), KDATA(KDATA_STR) },
+	  .data_len = 16, .out_size = OUT_SIZE,
+	  .out = "<kernel-str> <kernel-str>" },
+	{ .fmt = "<%s><%pks><%pus><%8s>",
+	  .args = { 8, 0x8000000000000000ull, 16, 24 },
+	  .data_len = 32, .out_size = OUT_SIZE,
+	  .out = "<><><><        >" },
+	/* pointers */
+	{ .fmt = "%px %ps %pS", .args = { 0x1234, 0x1234, 0x1234 },
+	  .data_len = 24, .out_size = OUT_SIZE,
+	  .out = "0000000000001234 0x1234 0x1234" },
+	{ .fmt = "%pI4 %pi4", .args = { KDATA(KDATA_IP4), KDATA(KDATA_IP4) },
+	  .data_len = 16, .out_size = OUT_SIZE,
+	  .out = "127.0.0.1 127.000.000.001" },
+	{ .fmt = "%pI6 %pi6", .args = { KDATA(KDATA_IP6), KDATA(KDATA_IP6) },
+	  .data_len = 16, .out_size = OUT_SIZE,
+	  .out = "2001:0db8:0000:0000:0000:0000:0000:0001 "
+		 "20010db8000000000000000000000001" },
+	/* an unreadable address prints as zeros */
+	{ .fmt = "%pI4", .args = { 0x8000000000000000ull }, .data_len = 8,
+	  .out_size = OUT_SIZE, .out = "0.0.0.0" },
+	/* more data than conversions is fine; the size counts the NUL */
+	{ .fmt = "%d", .args = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 },
+	  .data_len = 96, .out_size = OUT_SIZE, .out = "1" },
+	/* cut short: the full size is returned, the output ends in NUL */
+	{ .fmt = "hello %s", .args = { U(user_str) }, .data_len = 8,
+	  .out_size = 5, .ret = 15, .out = "hell\0\x55\x55",
+	  .out_len = 7 },
+	{ .fmt = "hello %d", .args = { 12345 }, .data_len = 8, .null_out = 1,
+	  .ret = 12, .out = "\x55\x55\x55", .out_len = 3 },
+	{ .fmt = "no conversions", .data_len = 0, .null_data = 1,
+	  .out_size = 1, .ret = 15, .out = "\0\x55", .out_len = 2 },
+	/* run-time refusals: data past 12 arguments */
+	{ .fmt = "%d", .args = { 1 }, .data_len = 104, .out_size = OUT_SIZE,
+	  .ret = -EINVAL, .out = "\x55\x55", .out_len = 2 },
+	/* load-time refusals */
+	{ .fmt = "%d", .args = { 1 }, .data_len = 12, .out_size = OUT_SIZE,
+	  .load_err = EINVAL, .msg = "" },
+	{ .fmt = "%d %d", .args = { 1 }, .data_len = 8, .out_size = OUT_SIZE,
+	  .load_err = EINVAL, .msg = "Invalid format string\n" },
+	{ .fmt = "%d", .data_len = 0, .null_data = 1, .out_size = OUT_SIZE,
+	  .load_err = EINVAL, .msg = "Invalid format string\n" },
+	{ .fmt = "%z", .args = { 1 }, .data_len = 8, .out_size = OUT_SIZE,
+	  .load_err = EINVAL, .msg = "Invalid format string\n" },
+	{ .fmt = "%5.2d", .args = { 1 }, .data_len = 8, .out_size = OUT_SIZE,
+	  .load_err = EINVAL, .msg = "Invalid format string\n" },
+	{ .fmt = "%sx", .args = { 1 }, .data_len = 8, .out_size = OUT_SIZE,
+	  .load_err = EINVAL, .msg = "Invalid format string\n" },
+	{ .fmt = "%pX", .args = { 1 }, .data_len = 8, .out_size = OUT_SIZE,
+	  .load_err = EINVAL, .msg = "Invalid format string\n" },
+	{ .fmt = "%pI5", .args = { 1 }, .data_len = 8, .out_size = OUT_SIZE,
+	  .load_err = EINVAL, .msg = "Invalid format string\n" },
+	{ .fmt = "%lllx", .args = { 1 }, .data_len = 8, .out_size = OUT_SIZE,
+	  .load_err = EINVAL, .msg = "Invalid format string\n" },
+	{ .fmt = "bell\a", .data_len = 0, .null_data = 1,
+	  .out_size = OUT_SIZE, .load_err = EINVAL,
+	  .msg = "Invalid format string\n" },
+	{ .fmt = "%\xc3\xa9", .args = { 1 }, .data_len = 8,
+	  .out_size = OUT_SIZE, .load_err = EINVAL,
+	  .msg = "Invalid format string\n" },
+	/* the output buffer must fit the size */
+	{ .fmt = "x", .data_len = 0, .null_data = 1, .out_size = OUT_SIZE + 1,
+	  .load_err = EACCES,
+	  .msg = "invalid access to map value, value_size=128 off=0 size=129\n" },
+};
+
+TEST(snprintf_conversions)
+{
+	char out[OUT_SIZE];
+	size_t i;
+	int fd, ret;
+
+	for (i = 0; i < ARRAY_SIZE(snprintf_cases); i++) {
+		const struct snprintf_case *c = &snprintf_cases[i];
+
+		ret = 0;
+		memset(out, 0, sizeof(out));
+		fd = snprintf_run(_metadata, c, out, &ret);
+		ASSERT_NE(-2, fd) TH_LOG("case %zu \"%s\"", i, c->fmt);
+		if (c->load_err) {
+			EXPECT_EQ(-1, fd) TH_LOG("case %zu \"%s\" loaded", i,
+						 c->fmt);
+			EXPECT_EQ(c->load_err, errno)
+				TH_LOG("case %zu \"%s\": %s\n%s", i, c->fmt,
+				       errno_str(errno), log_buf);
+			EXPECT_NE(NULL, strstr(log_buf, c->msg))
+				TH_LOG("case %zu \"%s\":\n%s", i, c->fmt,
+				       log_buf);
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		ASSERT_LE(3, fd) TH_LOG("case %zu \"%s\": %s\n%s", i, c->fmt,
+					errno_str(errno), log_buf);
+		close(fd);
+		EXPECT_EQ(c->ret ?: (int)strlen(c->out) + 1, ret)
+			TH_LOG("case %zu \"%s\"", i, c->fmt);
+		if (!c->out_len) {
+			EXPECT_STREQ(c->out, out);
+			/* the NUL, then what was there before */
+			EXPECT_EQ(0x55, (unsigned char)out[strlen(c->out) + 1]);
+			continue;
+		}
+		/* cut short or not written: the raw bytes */
+		EXPECT_EQ(0, memcmp(c->out, out, c->out_len))
+			TH_LOG("case %zu \"%s\": got \"%.*s\"", i, c->fmt,
+			       (int)c->out_len, out);
+	}
+}
+
+/* The format must be a NUL-terminated string in a frozen read-only map. */
+TEST(snprintf_format_map)
+{
+	char fmt[16] = "abc %d";
+	__u64 args[2] = { 7, 0 };
+	int fmt_map, args_map, fd;
+	struct bpf_insn prog[] = {
+		LD_MAP_VALUE(4, 0, 0),
+		MOV64_REG(1, 10),
+		ADD64_IMM(1, -16),
+		MOV64_IMM(2, 0),
+		STX_DW(1, 2, 0),
+		STX_DW(1, 2, 8),
+		MOV64_IMM(2, 16),
+		LD_MAP_VALUE(3, 0, 0),
+		MOV64_IMM(5, 8),
+		CALL(BPF_FUNC_snprintf),
+		EXIT,
+	};
+
+	args_map = value_map(args, sizeof(args), 0);
+	ASSERT_LE(3, args_map);
+	prog[0].imm = args_map;
+
+	/* writable: refused */
+	fmt_map = value_map(fmt, sizeof(fmt), 0);
+	ASSERT_LE(3, fmt_map);
+	prog[8].imm = fmt_map;
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_NE(NULL, strstr(log_buf, "R3 does not point to a readonly map'\n"))
+		TH_LOG("%s", log_buf);
+	close(fmt_map);
+
+	/* no NUL in the value */
+	memset(fmt, 'a', sizeof(fmt));
+	fmt_map = value_map(fmt, sizeof(fmt), 1);
+	ASSERT_LE(3, fmt_map);
+	prog[8].imm = fmt_map;
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_NE(NULL, strstr(log_buf, "string is not zero-terminated\n"))
+		TH_LOG("%s", log_buf);
+	close(fmt_map);
+
+	/* at an offset into the value, into a stack buffer */
+	memset(fmt, 0, sizeof(fmt));
+	strcpy(fmt, "%d|xy %d");
+	fmt_map = value_map(fmt, sizeof(fmt), 1);
+	ASSERT_LE(3, fmt_map);
+	prog[8].imm = fmt_map;
+	prog[9].imm = 3;
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	ASSERT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	{
+		__u32 retval;
+
+		ASSERT_EQ(0, run_raw_tp(fd, &retval));
+		EXPECT_EQ(5, (int)retval);
+	}
+	close(fd);
+
+	/* GPL only */
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog),
+		  "Proprietary");
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_NE(NULL, strstr(log_buf, "cannot call GPL-restricted function from non-GPL compatible program\n"))
+		TH_LOG("%s", log_buf);
+	close(fmt_map);
+	close(args_map);
+}
+
+TEST_HARNESS_MAIN
