@@ -406,4 +406,235 @@ TEST(snprintf_format_map)
 	close(args_map);
 }
 
+/* [start, end) of kernel function name, from /proc/kallsyms. */
+static int ksym_range(const char *name, __u64 *start, __u64 *end)
+{
+	char line[256], sym[128], t;
+	unsigned long long addr;
+	int found = 0;
+	FILE *f;
+
+	f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %127s", &addr, &t, sym) != 3)
+			continue;
+		if (found) {
+			if (addr > *start) {
+				*end = addr;
+				break;
+			}
+			continue;
+		}
+		if ((t == 't' || t == 'T') && !strcmp(sym, name) && addr) {
+			*start = addr;
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found && *end > *start ? 0 : -1;
+}
+
+#define STACK_BUF	512
+
+/*
+ * bpf_get_task_stack(bpf_get_current_task_btf(), buf, size, flags) into a
+ * map value; returns the load's fd (the result in *ret, buf in stack).
+ */
+static int task_stack_run(__u32 size, __u64 flags, int *ret, __u64 *stack)
+{
+	__u64 init[STACK_BUF / 8];
+	int map, fd, n = 0;
+	__u32 key = 0, retval;
+	struct bpf_insn prog[16];
+
+	memset(init, 0x55, sizeof(init));
+	map = value_map(init, sizeof(init), 0);
+	if (map < 0)
+		return -2;
+	prog[n++] = CALL(BPF_FUNC_get_current_task_btf);
+	prog[n++] = MOV64_REG(1, 0);
+	emit_ld_map_value(prog, &n, 2, map, 0);
+	prog[n++] = MOV64_IMM(3, size);
+	prog[n++] = MOV64_IMM(4, flags);
+	prog[n++] = CALL(BPF_FUNC_get_task_stack);
+	prog[n++] = EXIT;
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, n, "GPL");
+	if (fd >= 0) {
+		if (run_raw_tp(fd, &retval) ||
+		    sys_map_lookup(map, &key, stack, 0)) {
+			close(fd);
+			fd = -2;
+		}
+		*ret = (int)retval;
+	}
+	close(map);
+	return fd;
+}
+
+/* The current task's stack: the syscall that ran the program is in it. */
+TEST(task_stack_current)
+{
+	__u64 stack[STACK_BUF / 8], start = 0, end = 0;
+	int fd, ret, i, nr, found = 0;
+
+	fd = task_stack_run(STACK_BUF, 0, &ret, stack);
+	ASSERT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	close(fd);
+	ASSERT_LT(0, ret);
+	ASSERT_EQ(0, ret % 8);
+	ASSERT_GE(STACK_BUF, ret);
+	nr = ret / 8;
+	ASSERT_EQ(0, ksym_range("do_syscall_64", &start, &end));
+	for (i = 0; i < nr; i++) {
+		EXPECT_LE(0xffff800000000000ull, stack[i]) TH_LOG("ip %d", i);
+		if (stack[i] >= start && stack[i] < end)
+			found++;
+	}
+	EXPECT_EQ(1, found) TH_LOG("do_syscall_64 [%llx, %llx) in %d frames",
+				   (unsigned long long)start,
+				   (unsigned long long)end, nr);
+	/* past the frames, the buffer is cleared */
+	for (i = nr; i < STACK_BUF / 8; i++)
+		EXPECT_EQ(0, stack[i]);
+
+	/* a size not a multiple of 8: -EINVAL, cleared */
+	fd = task_stack_run(12, 0, &ret, stack);
+	ASSERT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	close(fd);
+	EXPECT_EQ(-EINVAL, ret);
+	EXPECT_EQ(0, stack[0]);
+	EXPECT_EQ(0, (__u32)stack[1]);
+	EXPECT_EQ(0x55555555, stack[1] >> 32);
+	/* unknown flags: -EINVAL, cleared */
+	fd = task_stack_run(16, 1ull << 20, &ret, stack);
+	ASSERT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	close(fd);
+	EXPECT_EQ(-EINVAL, ret);
+	EXPECT_EQ(0, stack[0]);
+	EXPECT_EQ(0, stack[1]);
+	EXPECT_EQ(0x5555555555555555ull, stack[2]);
+	/* a 0 size: nothing to fill */
+	fd = task_stack_run(0, 0, &ret, stack);
+	ASSERT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	close(fd);
+	EXPECT_EQ(0x5555555555555555ull, stack[0]);
+}
+
+/* The task argument takes a task_struct from a helper, nothing else. */
+TEST(task_stack_arg_types)
+{
+	static const struct {
+		struct bpf_insn r1[2];
+		const char *msg;
+	} cases[] = {
+		{ { MOV64_IMM(1, 0), MOV64_IMM(0, 0) },
+		  "R1 type=scalar expected=ptr_\n" },
+		{ { MOV64_IMM(0, 0), MOV64_IMM(0, 0) },
+		  "R1 type=ctx expected=ptr_\n" },
+		{ { CALL(BPF_FUNC_task_pt_regs), MOV64_REG(1, 0) },
+		  "R1 is of type pt_regs but task_struct is expected\n" },
+	};
+	__u64 zero[2] = { 0, 0 };
+	struct bpf_insn prog[16];
+	size_t i;
+	int map, fd, n;
+
+	map = value_map(zero, sizeof(zero), 0);
+	ASSERT_LE(3, map);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		n = 0;
+		prog[n++] = CALL(BPF_FUNC_get_current_task_btf);
+		prog[n++] = MOV64_REG(1, 0);
+		prog[n++] = cases[i].r1[0];
+		prog[n++] = cases[i].r1[1];
+		if (i == 1)
+			n -= 4;		/* R1 stays the context */
+		emit_ld_map_value(prog, &n, 2, map, 0);
+		prog[n++] = MOV64_IMM(3, 16);
+		prog[n++] = MOV64_IMM(4, 0);
+		prog[n++] = CALL(BPF_FUNC_get_task_stack);
+		prog[n++] = EXIT;
+		fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, n, "GPL");
+		EXPECT_EQ(-1, fd) TH_LOG("case %zu loaded", i);
+		EXPECT_EQ(EACCES, errno) TH_LOG("case %zu: %s\n%s", i,
+						errno_str(errno), log_buf);
+		EXPECT_NE(NULL, strstr(log_buf, cases[i].msg))
+			TH_LOG("case %zu:\n%s", i, log_buf);
+		if (fd >= 0)
+			close(fd);
+	}
+	close(map);
+}
+
+/* bpf_task_pt_regs(): a pointer the program may test but not write. */
+TEST(task_pt_regs)
+{
+	struct bpf_insn prog[] = {
+		CALL(BPF_FUNC_get_current_task_btf),
+		MOV64_REG(1, 0),
+		CALL(BPF_FUNC_task_pt_regs),
+		MOV64_REG(1, 0),
+		MOV64_IMM(0, 1),
+		INSN(BPF_JMP | BPF_JNE | BPF_K, 1, 0, 1, 0),
+		MOV64_IMM(0, 0),
+		EXIT,
+	};
+	struct bpf_insn store[] = {
+		CALL(BPF_FUNC_get_current_task_btf),
+		MOV64_REG(1, 0),
+		CALL(BPF_FUNC_task_pt_regs),
+		INSN(BPF_ST | BPF_MEM | BPF_DW, 0, 0, 0, 0),
+		MOV64_IMM(0, 0),
+		EXIT,
+	};
+	__u32 retval;
+	int fd;
+
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	ASSERT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	ASSERT_EQ(0, run_raw_tp(fd, &retval));
+	EXPECT_EQ(1, retval);
+	close(fd);
+
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog),
+		  "Proprietary");
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EINVAL, errno);
+
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, store, ARRAY_SIZE(store),
+		  "GPL");
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_NE(NULL, strstr(log_buf, "only read is supported\n"))
+		TH_LOG("%s", log_buf);
+}
+
+/*
+ * Reading a task's fields through the typed pointer takes the kernel's
+ * BTF, which Linux has and xbpf does not: xbpf refuses with ENOTSUPP.
+ */
+TEST(task_btf_read)
+{
+	struct bpf_insn prog[] = {
+		CALL(BPF_FUNC_get_current_task_btf),
+		INSN(BPF_LDX | BPF_MEM | BPF_W, 0, 0, 0, 0),
+		EXIT,
+	};
+	int fd;
+
+	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog), "GPL");
+	if (!running_under_xbpf()) {
+		EXPECT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	} else {
+		EXPECT_EQ(-1, fd);
+		EXPECT_EQ(ENOTSUPP, errno);
+		EXPECT_NE(NULL, strstr(log_buf, "xbpf: reading through a ptr_task_struct pointer needs BTF; not supported\n"))
+			TH_LOG("%s", log_buf);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 TEST_HARNESS_MAIN

@@ -302,6 +302,27 @@ static int check_snprintf_call(struct xbpf_verifier_env *env,
 	return err;
 }
 
+/*
+ * A kernel object of the type the helper takes. Linux also accepts a
+ * pointer to a member whose type matches, which needs BTF to find.
+ */
+static int check_btf_id_arg(struct xbpf_verifier_env *env,
+			    const struct xbpf_reg_state *reg, u32 regno,
+			    u32 arg_btf_id)
+{
+	if (reg->off) {
+		verbose(env, "xbpf: R%d points into a %s, which needs BTF; not supported\n",
+			regno, btf_type_name(reg->btf_id));
+		return -ENOTSUPP;
+	}
+	if (reg->btf_id != arg_btf_id) {
+		verbose(env, "R%d is of type %s but %s is expected\n", regno,
+			btf_type_name(reg->btf_id), btf_type_name(arg_btf_id));
+		return -EACCES;
+	}
+	return 0;
+}
+
 /* Map-type specific argument types (the value of a sockmap is a socket). */
 static int resolve_map_arg_type(struct xbpf_verifier_env *env,
 				const struct xbpf_call_arg_meta *meta,
@@ -380,6 +401,13 @@ static int check_func_arg(struct xbpf_verifier_env *env, u32 arg,
 		err = check_func_arg_reg_off(env, reg, regno, arg_type);
 		if (err)
 			return err;
+
+		if (base_type(arg_type) == ARG_PTR_TO_BTF_ID) {
+			err = check_btf_id_arg(env, reg, regno,
+					       fn->arg_btf_id[arg]);
+			if (err)
+				return err;
+		}
 	}
 
 	if (arg_type_is_release(arg_type)) {
@@ -986,11 +1014,19 @@ static int set_helper_retval(struct xbpf_verifier_env *env,
 		regs[BPF_REG_0].type = PTR_TO_MEM | ret_flag;
 		regs[BPF_REG_0].mem_size = meta->mem_size;
 		break;
+	case RET_PTR_TO_BTF_ID:
+		/* only the kernel objects xbpf names without BTF */
+		if (fn->ret_btf_id != XBPF_BTF_NONE) {
+			mark_reg_known_zero(env, regs, BPF_REG_0);
+			regs[BPF_REG_0].type = PTR_TO_BTF_ID | ret_flag;
+			regs[BPF_REG_0].btf_id = fn->ret_btf_id;
+			break;
+		}
+		fallthrough;
 	case RET_PTR_TO_SOCKET:
 	case RET_PTR_TO_TCP_SOCK:
 	case RET_PTR_TO_SOCK_COMMON:
 	case RET_PTR_TO_MEM_OR_BTF_ID:
-	case RET_PTR_TO_BTF_ID:
 		verbose(env, "xbpf: helper %s#%d returns a socket or BTF object, not supported\n",
 			func_id_name(func_id), func_id);
 		return -ENOTSUPP;

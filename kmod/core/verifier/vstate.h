@@ -134,6 +134,8 @@ struct xbpf_reg_state {
 		};
 		/* PTR_TO_MEM, PTR_TO_BUF: size of the region */
 		u32 mem_size;
+		/* PTR_TO_BTF_ID: enum xbpf_btf_type */
+		u32 btf_id;
 		struct {
 			unsigned long raw1;
 			unsigned long raw2;
