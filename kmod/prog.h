@@ -76,6 +76,15 @@ int xbpf_bprintf_check(const char *fmt, u32 num_args);
 const struct xbpf_func_proto *xbpf_stack_func_proto(u32 func_id);
 /* The ring buffer helpers (maps/ringbuf.c). */
 const struct xbpf_func_proto *xbpf_ringbuf_func_proto(u32 func_id);
+/*
+ * Kernel perf counters (helpers/perf_read.c): perf_event_read_local() as
+ * Linux has it, a counter's file by fd, bpf_perf_prog_read_value().
+ */
+int xbpf_perf_event_read_local(struct perf_event *event, u64 *value,
+			       u64 *enabled, u64 *running);
+struct file *xbpf_perf_event_file_get(int fd);
+const struct xbpf_func_proto *xbpf_perf_read_func_proto(u32 prog_type,
+							u32 func_id);
 /* bpf_perf_event_output() (maps/perf_event_array.c). */
 const struct xbpf_func_proto *xbpf_perf_output_func_proto(u32 prog_type,
 							  u32 func_id);
@@ -160,10 +169,15 @@ int xbpf_prog_verify(struct xbpf_prog *prog, const union bpf_attr *attr);
  * The context of BPF_PROG_TYPE_PERF_EVENT programs as xbpf builds it; the
  * verifier rewrites struct bpf_perf_event_data accesses into this.
  */
+struct file;
+struct perf_event;
+
 struct xbpf_perf_event_ctx {
 	struct pt_regs *regs;
 	u64 sample_period;
 	u64 addr;
+	/* the counter that overflowed; NULL in a test run */
+	struct perf_event *event;
 };
 
 /*

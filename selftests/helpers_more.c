@@ -6,7 +6,12 @@
  * tracepoint, natively and through xbpf, so the kernel's own results are
  * the expectation of both runs.
  */
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <linux/bpf.h>
+#include <linux/perf_event.h>
 
 #include <kselftest_harness.h>
 
@@ -635,6 +640,276 @@ TEST(task_btf_read)
 	}
 	if (fd >= 0)
 		close(fd);
+}
+
+static int perf_open(__u32 config, __u64 period, int inherit, int pid)
+{
+	struct perf_event_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = config;
+	attr.sample_period = period;
+	attr.inherit = inherit;
+	attr.disabled = !!period;
+	return syscall(__NR_perf_event_open, &attr, pid, -1, -1,
+		       PERF_FLAG_FD_CLOEXEC);
+}
+
+static void spin_ms(long ms)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec - t0.tv_nsec <
+	       ms * 1000000L);
+}
+
+#define LD_MAP_FD(d, fd)						\
+	INSN(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_FD, 0, fd),	\
+	INSN(0, 0, 0, 0, 0)
+
+/* what the read program leaves: bpf_perf_event_value, then the count */
+struct perf_read_out {
+	__u64 counter, enabled, running;
+	__u64 count;
+};
+
+/*
+ * bpf_perf_event_read_value(array, flags, out, size), then
+ * bpf_perf_event_read(array, flags) into out->count; returns the first.
+ */
+static int perf_read_prog(int array, int out, __u64 flags, __u32 size)
+{
+	struct bpf_insn prog[] = {
+		LD_MAP_VALUE(6, out, 0),
+		LD_MAP_FD(1, array),
+		INSN(BPF_LD | BPF_DW | BPF_IMM, 2, 0, 0, (__u32)flags),
+		INSN(0, 0, 0, 0, flags >> 32),
+		MOV64_REG(3, 6),
+		MOV64_IMM(4, size),
+		CALL(BPF_FUNC_perf_event_read_value),
+		MOV64_REG(7, 0),
+		LD_MAP_FD(1, array),
+		INSN(BPF_LD | BPF_DW | BPF_IMM, 2, 0, 0, (__u32)flags),
+		INSN(0, 0, 0, 0, flags >> 32),
+		CALL(BPF_FUNC_perf_event_read),
+		STX_DW(6, 0, 24),
+		MOV64_REG(0, 7),
+		EXIT,
+	};
+
+	return load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog),
+		    "GPL");
+}
+
+static int perf_read_run(int prog, int out, struct perf_read_out *o)
+{
+	struct perf_read_out init;
+	__u32 key = 0, retval;
+
+	memset(&init, 0x55, sizeof(init));
+	if (sys_map_update(out, &key, &init, 0) || run_raw_tp(prog, &retval) ||
+	    sys_map_lookup(out, &key, o, 0))
+		return -1000;
+	return (int)retval;
+}
+
+/* A counting task-clock counter of this task, read from a program. */
+TEST(perf_event_read_counter)
+{
+	struct perf_read_out o1, o2, o;
+	__u32 key = 0, fd32;
+	int array, out, ev, prog, devnull;
+
+	ASSERT_FD(array, sys_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4,
+					4, 0));
+	memset(&o, 0, sizeof(o));
+	ASSERT_FD(out, value_map(&o, sizeof(o), 0));
+	ASSERT_FD(ev, perf_open(PERF_COUNT_SW_TASK_CLOCK, 0, 0, 0));
+	fd32 = ev;
+	ASSERT_OK(sys_map_update(array, &key, &fd32, 0));
+
+	ASSERT_FD(prog, perf_read_prog(array, out, 0, sizeof(o1) - 8));
+	ASSERT_EQ(0, perf_read_run(prog, out, &o1));
+	spin_ms(20);
+	ASSERT_EQ(0, perf_read_run(prog, out, &o2));
+	close(prog);
+	/* task-clock counts ns while this task runs: it only grows */
+	EXPECT_LT(0, o1.counter);
+	EXPECT_LE(o1.counter, o1.count);
+	EXPECT_LT(o1.count, o2.counter);
+	EXPECT_LE(o2.counter, o2.count);
+	EXPECT_LT(o2.counter - o1.counter, 1000000000ull);
+	EXPECT_LE(10000000ull, o2.counter - o1.counter);
+	EXPECT_LT(o1.enabled, o2.enabled);
+	EXPECT_LT(0, o1.running);
+	EXPECT_LE(o1.running, o1.enabled);
+	EXPECT_LE(o2.running, o2.enabled);
+
+	/* an empty slot, past the end, unknown flags, a wrong size */
+	ASSERT_FD(prog, perf_read_prog(array, out, 1, sizeof(o1) - 8));
+	EXPECT_EQ(-ENOENT, perf_read_run(prog, out, &o));
+	EXPECT_EQ(0, o.counter);
+	EXPECT_EQ(0, o.running);
+	EXPECT_EQ((__u64)-ENOENT, o.count);
+	close(prog);
+	ASSERT_FD(prog, perf_read_prog(array, out, 4, sizeof(o1) - 8));
+	EXPECT_EQ(-E2BIG, perf_read_run(prog, out, &o));
+	EXPECT_EQ((__u64)-E2BIG, o.count);
+	close(prog);
+	ASSERT_FD(prog, perf_read_prog(array, out, 1ull << 40,
+				       sizeof(o1) - 8));
+	EXPECT_EQ(-EINVAL, perf_read_run(prog, out, &o));
+	EXPECT_EQ((__u64)-EINVAL, o.count);
+	close(prog);
+	ASSERT_FD(prog, perf_read_prog(array, out, 0, 16));
+	EXPECT_EQ(-EINVAL, perf_read_run(prog, out, &o));
+	EXPECT_EQ(0, o.counter);
+	EXPECT_EQ(0, o.enabled);
+	EXPECT_EQ(0x5555555555555555ull, o.running);
+	EXPECT_LE(o2.count, o.count);
+	close(prog);
+
+	/* what the array refuses: inheriting counters, other files */
+	close(ev);
+	ASSERT_FD(ev, perf_open(PERF_COUNT_SW_TASK_CLOCK, 0, 1, 0));
+	fd32 = ev;
+	EXPECT_ERRNO(EOPNOTSUPP, sys_map_update(array, &key, &fd32, 0));
+	close(ev);
+	ASSERT_FD(devnull, open("/dev/null", O_RDONLY));
+	fd32 = devnull;
+	EXPECT_ERRNO(EBADF, sys_map_update(array, &key, &fd32, 0));
+	close(devnull);
+	close(array);
+	close(out);
+}
+
+/* Another task's counter cannot be read from this one: -EINVAL. */
+TEST(perf_event_read_other_task)
+{
+	struct perf_read_out o;
+	__u32 key = 0, fd32;
+	int array, out, ev, prog;
+	pid_t child;
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		pause();
+		_exit(0);
+	}
+	ASSERT_FD(array, sys_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4,
+					1, 0));
+	memset(&o, 0, sizeof(o));
+	ASSERT_FD(out, value_map(&o, sizeof(o), 0));
+	ASSERT_FD(ev, perf_open(PERF_COUNT_SW_TASK_CLOCK, 0, 0, child));
+	fd32 = ev;
+	ASSERT_OK(sys_map_update(array, &key, &fd32, 0));
+	ASSERT_FD(prog, perf_read_prog(array, out, 0, sizeof(o) - 8));
+	EXPECT_EQ(-EINVAL, perf_read_run(prog, out, &o));
+	EXPECT_EQ((__u64)-EINVAL, o.count);
+	close(prog);
+	close(ev);
+	close(array);
+	close(out);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
+/* bpf_perf_event_output() into a counter: -EINVAL. */
+TEST(perf_event_output_to_counter)
+{
+	__u32 key = 0, fd32, retval;
+	int array, ev, prog;
+	struct bpf_insn insns[] = {
+		INSN(BPF_ST | BPF_MEM | BPF_DW, 10, 0, -8, 7),
+		LD_MAP_FD(2, 0),
+		MOV64_IMM(3, 0),
+		MOV64_REG(4, 10),
+		ADD64_IMM(4, -8),
+		MOV64_IMM(5, 8),
+		CALL(BPF_FUNC_perf_event_output),
+		EXIT,
+	};
+
+	ASSERT_FD(array, sys_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4,
+					1, 0));
+	ASSERT_FD(ev, perf_open(PERF_COUNT_SW_TASK_CLOCK, 0, 0, 0));
+	fd32 = ev;
+	ASSERT_OK(sys_map_update(array, &key, &fd32, 0));
+	insns[1].imm = array;
+	prog = load(BPF_PROG_TYPE_RAW_TRACEPOINT, insns, ARRAY_SIZE(insns),
+		    "GPL");
+	ASSERT_LE(3, prog) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	ASSERT_EQ(0, run_raw_tp(prog, &retval));
+	EXPECT_EQ(-EINVAL, (int)retval);
+	close(prog);
+	close(ev);
+	close(array);
+}
+
+/*
+ * A PERF_EVENT program reads the sampling counter that ran it: the
+ * counter and its times, into a map.
+ */
+TEST(perf_prog_read_value)
+{
+	struct perf_read_out o, z;
+	__u32 key = 0;
+	int out, prog, ev;
+	struct bpf_insn insns[] = {
+		LD_MAP_VALUE(6, 0, 0),
+		MOV64_REG(2, 6),
+		MOV64_IMM(3, 24),
+		CALL(BPF_FUNC_perf_prog_read_value),
+		STX_DW(6, 0, 24),
+		MOV64_IMM(0, 0),
+		EXIT,
+	};
+	struct bpf_insn bad_size[] = {
+		LD_MAP_VALUE(2, 0, 0),
+		MOV64_IMM(3, 16),
+		CALL(BPF_FUNC_perf_prog_read_value),
+		EXIT,
+	};
+
+	memset(&z, 0, sizeof(z));
+	ASSERT_FD(out, value_map(&z, sizeof(z), 0));
+	insns[0].imm = out;
+	prog = load(BPF_PROG_TYPE_PERF_EVENT, insns, ARRAY_SIZE(insns), "GPL");
+	ASSERT_LE(3, prog) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	ASSERT_FD(ev, perf_open(PERF_COUNT_SW_TASK_CLOCK, 1000000, 0, 0));
+	ASSERT_OK(ioctl(ev, PERF_EVENT_IOC_SET_BPF, prog));
+	ASSERT_OK(ioctl(ev, PERF_EVENT_IOC_ENABLE, 0));
+	spin_ms(100);
+	ASSERT_OK(ioctl(ev, PERF_EVENT_IOC_DISABLE, 0));
+	ASSERT_OK(sys_map_lookup(out, &key, &o, 0));
+	EXPECT_EQ(0, o.count);
+	/* at least one period counted when the program ran */
+	EXPECT_LE(1000000, o.counter);
+	EXPECT_LT(0, o.running);
+	EXPECT_LE(o.running, o.enabled);
+	close(ev);
+	close(prog);
+
+	/* any constant size loads: it is checked when the program runs */
+	bad_size[0].imm = out;
+	prog = load(BPF_PROG_TYPE_PERF_EVENT, bad_size, ARRAY_SIZE(bad_size),
+		    "GPL");
+	ASSERT_LE(3, prog) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	close(prog);
+	/* not offered to other tracing types */
+	prog = load(BPF_PROG_TYPE_KPROBE, bad_size, ARRAY_SIZE(bad_size),
+		    "GPL");
+	EXPECT_EQ(-1, prog);
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_NE(NULL, strstr(log_buf, "unknown func bpf_perf_prog_read_value#56\n"))
+		TH_LOG("%s", log_buf);
+	close(out);
 }
 
 TEST_HARNESS_MAIN

@@ -28,6 +28,7 @@ static void sample_overflow(struct perf_event *pe,
 		.regs = regs,
 		.sample_period = data->period,
 		.addr = data->addr,
+		.event = pe,
 	};
 
 	xbpf_event_run(se->ev, &ctx);
