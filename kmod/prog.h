@@ -82,7 +82,9 @@ const struct xbpf_func_proto *xbpf_ringbuf_func_proto(u32 func_id);
  */
 int xbpf_perf_event_read_local(struct perf_event *event, u64 *value,
 			       u64 *enabled, u64 *running);
-struct file *xbpf_perf_event_file_get(int fd);
+struct file *xbpf_perf_event_file_get(int fd, struct perf_event **event);
+/* The counter of an xbpf sampling event's file (attach/perf_event.c). */
+struct perf_event *xbpf_perf_sample_counter(struct file *file);
 const struct xbpf_func_proto *xbpf_perf_read_func_proto(u32 prog_type,
 							u32 func_id);
 /* bpf_perf_event_output() (maps/perf_event_array.c). */

@@ -6,6 +6,7 @@
  * tracepoint, natively and through xbpf, so the kernel's own results are
  * the expectation of both runs.
  */
+#include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
@@ -784,6 +785,94 @@ TEST(perf_event_read_counter)
 	fd32 = devnull;
 	EXPECT_ERRNO(EBADF, sys_map_update(array, &key, &fd32, 0));
 	close(devnull);
+	close(array);
+	close(out);
+}
+
+/*
+ * Per-CPU counters, one per slot: BPF_F_CURRENT_CPU reads the one of the
+ * CPU the program runs on; another CPU's answers -EINVAL.
+ */
+TEST(perf_event_read_cpu_counters)
+{
+	struct perf_event_attr attr;
+	struct perf_read_out o;
+	int array, out, prog, ncpu, i, ev[64];
+	__u32 key, fd32;
+	cpu_set_t set;
+
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	ASSERT_LT(0, ncpu);
+	if (ncpu > 64)
+		ncpu = 64;
+	ASSERT_FD(array, sys_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4,
+					ncpu, 0));
+	memset(&o, 0, sizeof(o));
+	ASSERT_FD(out, value_map(&o, sizeof(o), 0));
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = PERF_COUNT_SW_CPU_CLOCK;
+	for (i = 0; i < ncpu; i++) {
+		ev[i] = syscall(__NR_perf_event_open, &attr, -1, i, -1,
+				PERF_FLAG_FD_CLOEXEC);
+		ASSERT_LE(0, ev[i]) TH_LOG("cpu %d: %s", i, errno_str(errno));
+		key = i;
+		fd32 = ev[i];
+		ASSERT_OK(sys_map_update(array, &key, &fd32, 0));
+	}
+	spin_ms(10);
+	ASSERT_FD(prog, perf_read_prog(array, out, BPF_F_CURRENT_CPU,
+				       sizeof(o) - 8));
+	EXPECT_EQ(0, perf_read_run(prog, out, &o));
+	EXPECT_LT(0, o.counter);
+	EXPECT_LE(o.counter, o.count);
+	EXPECT_LT(0, o.running);
+	close(prog);
+
+	/* pinned to CPU 0, the counter of CPU 1 is another CPU's */
+	if (ncpu > 1) {
+		CPU_ZERO(&set);
+		CPU_SET(0, &set);
+		ASSERT_OK(sched_setaffinity(0, sizeof(set), &set));
+		ASSERT_FD(prog, perf_read_prog(array, out, 1, sizeof(o) - 8));
+		EXPECT_EQ(-EINVAL, perf_read_run(prog, out, &o));
+		EXPECT_EQ((__u64)-EINVAL, o.count);
+		close(prog);
+		ASSERT_FD(prog, perf_read_prog(array, out, 0, sizeof(o) - 8));
+		EXPECT_EQ(0, perf_read_run(prog, out, &o));
+		close(prog);
+	}
+	for (i = 0; i < ncpu; i++)
+		close(ev[i]);
+	close(array);
+	close(out);
+}
+
+/* A sampling counter (what PERF_EVENT programs attach to) reads too. */
+TEST(perf_event_read_sampling_counter)
+{
+	struct perf_read_out o;
+	__u32 key = 0, fd32;
+	int array, out, ev, prog;
+
+	ASSERT_FD(array, sys_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4,
+					1, 0));
+	memset(&o, 0, sizeof(o));
+	ASSERT_FD(out, value_map(&o, sizeof(o), 0));
+	/* a period it never reaches */
+	ASSERT_FD(ev, perf_open(PERF_COUNT_SW_TASK_CLOCK, 1ull << 40, 0, 0));
+	ASSERT_OK(ioctl(ev, PERF_EVENT_IOC_ENABLE, 0));
+	fd32 = ev;
+	ASSERT_OK(sys_map_update(array, &key, &fd32, 0));
+	spin_ms(10);
+	ASSERT_FD(prog, perf_read_prog(array, out, 0, sizeof(o) - 8));
+	EXPECT_EQ(0, perf_read_run(prog, out, &o));
+	EXPECT_LE(10000000ull, o.counter);
+	EXPECT_LE(o.counter, o.count);
+	EXPECT_LT(0, o.running);
+	close(prog);
+	close(ev);
 	close(array);
 	close(out);
 }

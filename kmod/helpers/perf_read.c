@@ -14,7 +14,8 @@
  * Also here: taking a kernel perf event by fd for a perf event array.
  * perf_event_get() is not exported either; a perf event's file is an
  * anonymous inode named "[perf_event]" whose private data is the event,
- * which is what is checked.
+ * which is what is checked. xbpf's own sampling events (the perf events
+ * PERF_EVENT programs attach to) are taken too, for their counter.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -116,26 +117,26 @@ out:
 }
 
 /*
- * The perf event behind fd, with a reference on its file: -EBADF for
- * anything else, -EOPNOTSUPP for an inheriting counter (which programs
- * could not read), as Linux's perf event arrays answer.
+ * The perf event behind fd (*event), with a reference on its file:
+ * -EBADF for anything else, -EOPNOTSUPP for an inheriting counter (which
+ * programs could not read), as Linux's perf event arrays answer.
  */
-struct file *xbpf_perf_event_file_get(int fd)
+struct file *xbpf_perf_event_file_get(int fd, struct perf_event **event)
 {
-	struct perf_event *event;
 	struct file *file;
 
 	file = fget(fd);
 	if (!file)
 		return ERR_PTR(-EBADF);
-	if (file_inode(file)->i_sb->s_magic != ANON_INODE_FS_MAGIC ||
-	    strcmp(file->f_path.dentry->d_name.name, "[perf_event]") ||
-	    !file->private_data) {
+	*event = xbpf_perf_sample_counter(file);
+	if (!*event && file_inode(file)->i_sb->s_magic == ANON_INODE_FS_MAGIC &&
+	    !strcmp(file->f_path.dentry->d_name.name, "[perf_event]"))
+		*event = file->private_data;
+	if (!*event) {
 		fput(file);
 		return ERR_PTR(-EBADF);
 	}
-	event = file->private_data;
-	if (event->attr.inherit) {
+	if ((*event)->attr.inherit) {
 		fput(file);
 		return ERR_PTR(-EOPNOTSUPP);
 	}

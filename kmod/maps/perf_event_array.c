@@ -20,10 +20,11 @@
 #include "maps/perf_buffer.h"
 #include "prog.h"
 
-/* one of pb (output event) and counter (a kernel counter's file) */
+/* one of pb (output event) and counter (a kernel counter, by its file) */
 struct perf_array_entry {
 	struct xbpf_perf_buf *pb;
-	struct file *counter;
+	struct file *file;
+	struct perf_event *counter;
 	struct rcu_head rcu;
 };
 
@@ -69,7 +70,7 @@ static void perf_array_entry_free(struct perf_array_entry *e)
 	if (e->pb)
 		xbpf_perf_buf_put(e->pb);
 	else
-		fput(e->counter);
+		fput(e->file);
 	kfree(e);
 }
 
@@ -107,7 +108,8 @@ static int perf_array_update(struct xbpf_map *map, void *key, void *value,
 	struct perf_array_entry *e, *old;
 	u32 index = *(u32 *)key;
 	struct xbpf_perf_buf *pb;
-	struct file *counter = NULL;
+	struct perf_event *counter = NULL;
+	struct file *file = NULL;
 
 	if (flags != BPF_ANY)
 		return -EINVAL;
@@ -115,9 +117,9 @@ static int perf_array_update(struct xbpf_map *map, void *key, void *value,
 		return -E2BIG;
 	pb = xbpf_perf_buf_get(*(u32 *)value);
 	if (IS_ERR(pb)) {
-		counter = xbpf_perf_event_file_get(*(u32 *)value);
-		if (IS_ERR(counter))
-			return PTR_ERR(counter);
+		file = xbpf_perf_event_file_get(*(u32 *)value, &counter);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
 		pb = NULL;
 	}
 	e = kzalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
@@ -125,10 +127,11 @@ static int perf_array_update(struct xbpf_map *map, void *key, void *value,
 		if (pb)
 			xbpf_perf_buf_put(pb);
 		else
-			fput(counter);
+			fput(file);
 		return -ENOMEM;
 	}
 	e->pb = pb;
+	e->file = file;
 	e->counter = counter;
 	old = unrcu_pointer(xchg(&array->slots[index], RCU_INITIALIZER(e)));
 	if (old)
@@ -228,8 +231,7 @@ static int perf_array_read(u64 map, u64 flags, u64 *value, u64 *enabled,
 			*running = 0;
 		return 0;
 	}
-	return xbpf_perf_event_read_local(e->counter->private_data, value,
-					  enabled, running);
+	return xbpf_perf_event_read_local(e->counter, value, enabled, running);
 }
 
 /* The count, or an error in [-22, -2] (Linux's API cannot tell apart). */
