@@ -401,6 +401,30 @@ TEST(snprintf_format_map)
 	}
 	close(fd);
 
+	/* on the stack, not in a map */
+	{
+		struct bpf_insn stack_fmt[] = {
+			LD_MAP_VALUE(4, args_map, 0),
+			MOV64_REG(1, 10),
+			ADD64_IMM(1, -16),
+			MOV64_IMM(2, 0),
+			STX_DW(1, 2, 0),
+			STX_DW(1, 2, 8),
+			MOV64_IMM(2, 16),
+			MOV64_REG(3, 1),
+			MOV64_IMM(5, 8),
+			CALL(BPF_FUNC_snprintf),
+			EXIT,
+		};
+
+		fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, stack_fmt,
+			  ARRAY_SIZE(stack_fmt), "GPL");
+		EXPECT_EQ(-1, fd);
+		EXPECT_EQ(EACCES, errno);
+		EXPECT_NE(NULL, strstr(log_buf, "R3 type=fp expected=map_value\n"))
+			TH_LOG("%s", log_buf);
+	}
+
 	/* GPL only */
 	fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog, ARRAY_SIZE(prog),
 		  "Proprietary");
@@ -571,6 +595,48 @@ TEST(task_stack_arg_types)
 		if (fd >= 0)
 			close(fd);
 	}
+	close(map);
+}
+
+/*
+ * A task pointer survives a spill to the stack and back, and the
+ * verifier's state names its type.
+ */
+TEST(task_pointer_spill_and_log)
+{
+	__u64 zero[2] = { 0, 0 };
+	int map, fd;
+	struct bpf_insn prog[] = {
+		CALL(BPF_FUNC_get_current_task_btf),
+		STX_DW(10, 0, -8),
+		INSN(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, -8, 0),
+		LD_MAP_VALUE(2, 0, 0),
+		MOV64_IMM(3, 16),
+		MOV64_IMM(4, 0),
+		CALL(BPF_FUNC_get_task_stack),
+		EXIT,
+	};
+	union bpf_attr attr;
+
+	map = value_map(zero, sizeof(zero), 0);
+	ASSERT_LE(3, map);
+	prog[3].imm = map;
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+	attr.insns = ptr_to_u64(prog);
+	attr.insn_cnt = ARRAY_SIZE(prog);
+	attr.license = ptr_to_u64("GPL");
+	attr.log_buf = ptr_to_u64(log_buf);
+	attr.log_size = sizeof(log_buf);
+	attr.log_level = 2;
+	log_buf[0] = '\0';
+	fd = sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
+	ASSERT_LE(3, fd) TH_LOG("%s\n%s", errno_str(errno), log_buf);
+	EXPECT_NE(NULL, strstr(log_buf, "R0_w=ptr_task_struct(off=0,imm=0)"))
+		TH_LOG("%s", log_buf);
+	EXPECT_NE(NULL, strstr(log_buf, "R1_w=ptr_task_struct(off=0,imm=0)"))
+		TH_LOG("%s", log_buf);
+	close(fd);
 	close(map);
 }
 
