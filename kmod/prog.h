@@ -80,6 +80,8 @@ const struct xbpf_func_proto *xbpf_ringbuf_func_proto(u32 func_id);
  * Kernel perf counters (helpers/perf_read.c): perf_event_read_local() as
  * Linux has it, a counter's file by fd, bpf_perf_prog_read_value().
  */
+struct file;
+struct perf_event;
 int xbpf_perf_event_read_local(struct perf_event *event, u64 *value,
 			       u64 *enabled, u64 *running);
 struct file *xbpf_perf_event_file_get(int fd, struct perf_event **event);
@@ -171,9 +173,6 @@ int xbpf_prog_verify(struct xbpf_prog *prog, const union bpf_attr *attr);
  * The context of BPF_PROG_TYPE_PERF_EVENT programs as xbpf builds it; the
  * verifier rewrites struct bpf_perf_event_data accesses into this.
  */
-struct file;
-struct perf_event;
-
 struct xbpf_perf_event_ctx {
 	struct pt_regs *regs;
 	u64 sample_period;
