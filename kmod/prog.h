@@ -66,14 +66,31 @@ int xbpf_printk_init(void);
 void xbpf_printk_uninit(void);
 int xbpf_stackmap_init(void);
 void xbpf_stackmap_uninit(void);
-/* bpf_trace_printk() and bpf_trace_vprintk() (helpers/printk.c). */
+/*
+ * bpf_trace_printk(), bpf_trace_vprintk() and bpf_snprintf()
+ * (helpers/printk.c); bpf_snprintf()'s load-time format check.
+ */
 const struct xbpf_func_proto *xbpf_printk_func_proto(u32 func_id);
+int xbpf_bprintf_check(const char *fmt, u32 num_args);
 /* bpf_get_stackid() and bpf_get_stack() (maps/stackmap.c). */
 const struct xbpf_func_proto *xbpf_stack_func_proto(u32 func_id);
 /* bpf_loop() and bpf_for_each_map_elem() (helpers/callback.c). */
 const struct xbpf_func_proto *xbpf_callback_func_proto(u32 func_id);
 /* The ring buffer helpers (maps/ringbuf.c). */
 const struct xbpf_func_proto *xbpf_ringbuf_func_proto(u32 func_id);
+/*
+ * Kernel perf counters (helpers/perf_read.c): perf_event_read_local() as
+ * Linux has it, a counter's file by fd, bpf_perf_prog_read_value().
+ */
+struct file;
+struct perf_event;
+int xbpf_perf_event_read_local(struct perf_event *event, u64 *value,
+			       u64 *enabled, u64 *running);
+struct file *xbpf_perf_event_file_get(int fd, struct perf_event **event);
+/* The counter of an xbpf sampling event's file (attach/perf_event.c). */
+struct perf_event *xbpf_perf_sample_counter(struct file *file);
+const struct xbpf_func_proto *xbpf_perf_read_func_proto(u32 prog_type,
+							u32 func_id);
 /* bpf_perf_event_output() (maps/perf_event_array.c). */
 const struct xbpf_func_proto *xbpf_perf_output_func_proto(u32 prog_type,
 							  u32 func_id);
@@ -162,6 +179,8 @@ struct xbpf_perf_event_ctx {
 	struct pt_regs *regs;
 	u64 sample_period;
 	u64 addr;
+	/* the counter that overflowed; NULL in a test run */
+	struct perf_event *event;
 };
 
 /*

@@ -177,6 +177,7 @@ int xbpf_prog_verify(struct xbpf_prog *prog, const union bpf_attr *attr)
 		.fd_array_get = host_fd_array_get,
 		.map_direct_value_addr = host_map_direct_value_addr,
 		.log_copy = host_log_copy,
+		.bprintf_check = xbpf_bprintf_check,
 	};
 	struct xbpf_verifier_host vhost = vhost_ops_init;
 

@@ -362,10 +362,10 @@ TEST(offered_but_missing_is_enotsupp)
 
 	if (!running_under_xbpf())
 		SKIP(return, "xbpf's answer for helpers it lacks");
-	fd = load_call(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_task_stack, "GPL");
+	fd = load_call(BPF_PROG_TYPE_KPROBE, BPF_FUNC_copy_from_user, "GPL");
 	EXPECT_EQ(-1, fd);
 	EXPECT_EQ(ENOTSUPP, errno);
-	EXPECT_NE(NULL, strstr(log_buf, "bpf_get_task_stack#141"));
+	EXPECT_NE(NULL, strstr(log_buf, "bpf_copy_from_user#148"));
 }
 
 TEST(gpl_only_helpers)

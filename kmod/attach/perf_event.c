@@ -28,6 +28,7 @@ static void sample_overflow(struct perf_event *pe,
 		.regs = regs,
 		.sample_period = data->period,
 		.addr = data->addr,
+		.event = pe,
 	};
 
 	xbpf_event_run(se->ev, &ctx);
@@ -98,6 +99,19 @@ static const struct xbpf_event_kind sample_kind = {
 	.read		= sample_read,
 	.free		= sample_free,
 };
+
+/*
+ * The kernel counter of a sampling event's file, for perf event arrays;
+ * NULL for any other file. The caller's reference on the file keeps it.
+ */
+struct perf_event *xbpf_perf_sample_counter(struct file *file)
+{
+	struct xbpf_event *ev = xbpf_event_from_file(file);
+
+	if (IS_ERR(ev) || ev->kind != &sample_kind)
+		return NULL;
+	return ((struct sample_event *)ev->data)->counter;
+}
 
 int xbpf_perf_sample_open(struct xbpf_event *ev, struct task_struct *task)
 {

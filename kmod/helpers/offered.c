@@ -207,6 +207,9 @@ const struct xbpf_func_proto *xbpf_helper_impl(u32 type, u32 id)
 	fn = xbpf_callback_func_proto(id);
 	if (fn)
 		return fn;
+	fn = xbpf_perf_read_func_proto(type, id);
+	if (fn)
+		return fn;
 	return xbpf_perf_output_func_proto(type, id);
 }
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpf_trace_printk() and bpf_trace_vprintk(): format with Linux 6.1's
- * rules (what bpf_bprintf_prepare() accepts: %d %i %u %x %X with l/ll,
- * %c, %s %pks %pus, %p %pK %px %ps %pS %pB %pI4 %pi4 %pI6 %pi6, widths and
- * [0 +-] flags, %%; no control characters; at most as many conversions as
+ * bpf_trace_printk(), bpf_trace_vprintk() and bpf_snprintf(): format with
+ * Linux 6.1's rules (what bpf_bprintf_prepare() accepts: %d %i %u %x %X
+ * with l/ll, %c, %s %pks %pus, %p %pK %px %ps %pS %pB %pI4 %pi4 %pI6 %pi6,
+ * widths and [0 +-] flags, %%; no control characters; at most as many conversions as
  * arguments), then write the line into the kernel's trace buffer, where
- * trace_pipe shows it.
+ * trace_pipe shows it, or into the program's buffer. The verifier checks
+ * bpf_snprintf()'s constant format with the same rules at load time
+ * (xbpf_bprintf_check()).
  *
  * Linux writes through its bpf_trace_printk trace event, which a module
  * cannot fire; xbpf writes a TRACE_PRINT entry with __trace_puts(), shown
@@ -90,8 +92,15 @@ struct bin_writer {
 	char *end;
 };
 
-static int put_int_arg(struct bin_writer *w, u64 val, size_t size)
+/* Integer argument i, unless only the format is checked (no w, no args). */
+static int put_int_arg(struct bin_writer *w, const u64 *args, u32 i,
+		       size_t size)
 {
+	u64 val;
+
+	if (!w)
+		return 0;
+	val = args[i];
 	w->pos = PTR_ALIGN(w->pos, sizeof(u32));
 	if (w->end - w->pos < (long)size)
 		return -ENOSPC;
@@ -106,7 +115,8 @@ static int put_int_arg(struct bin_writer *w, u64 val, size_t size)
 /*
  * Check fmt (NUL-terminated within fmt_size) against Linux's rules and,
  * with w, pack the arguments the way bstr_printf() reads them (strings and
- * IP addresses already rendered). Returns 0 or a negative errno.
+ * IP addresses already rendered). Without w (the load-time check), args is
+ * not read. Returns 0 or a negative errno.
  */
 static int bprintf_prepare(const char *fmt, u32 fmt_size, const u64 *args,
 			   u32 num_args, struct bin_writer *w)
@@ -151,7 +161,7 @@ static int bprintf_prepare(const char *fmt, u32 fmt_size, const u64 *args,
 		if (fmt[i] == 'p') {
 			kind = fmt[i + 1];
 			if (spec_ends(kind)) {
-				n = put_int_arg(w, args[spec], sizeof(long));
+				n = put_int_arg(w, args, spec, sizeof(long));
 			} else if ((kind == 'k' || kind == 'u') &&
 				   fmt[i + 2] == 's') {
 				i += 2;
@@ -159,11 +169,11 @@ static int bprintf_prepare(const char *fmt, u32 fmt_size, const u64 *args,
 			} else if (kind == 'K' || kind == 'x' || kind == 's' ||
 				   kind == 'S') {
 				i++;
-				n = put_int_arg(w, args[spec], sizeof(long));
+				n = put_int_arg(w, args, spec, sizeof(long));
 			} else if (kind == 'B') {
 				i++;
-				n = -ENOSPC;
-				if (w->pos < w->end) {
+				n = w ? -ENOSPC : 0;
+				if (w && w->pos < w->end) {
 					n = snprintf(w->pos, w->end - w->pos,
 						     "%pB",
 						     (void *)(long)args[spec]);
@@ -177,6 +187,10 @@ static int bprintf_prepare(const char *fmt, u32 fmt_size, const u64 *args,
 				size_t ip_size = fmt[i + 2] == '4' ? 4 : 16;
 
 				i += 2;
+				if (!w) {
+					spec++;
+					continue;
+				}
 				if (w->end - w->pos < (long)ip_size)
 					return -ENOSPC;
 				if (copy_from_kernel_nofault(ip, (void *)(long)args[spec],
@@ -203,6 +217,10 @@ static int bprintf_prepare(const char *fmt, u32 fmt_size, const u64 *args,
 string:
 			if (!spec_ends(fmt[i + 1]))
 				return -EINVAL;
+			if (!w) {
+				spec++;
+				continue;
+			}
 			if (w->pos == w->end)
 				return -ENOSPC;
 			n = copy_string_arg(w->pos, args[spec], kind,
@@ -217,6 +235,10 @@ string:
 		}
 
 		if (fmt[i] == 'c') {
+			if (!w) {
+				spec++;
+				continue;
+			}
 			if (w->pos == w->end)
 				return -ENOSPC;
 			*w->pos++ = args[spec];
@@ -236,7 +258,7 @@ string:
 		if (fmt[i] != 'i' && fmt[i] != 'd' && fmt[i] != 'u' &&
 		    fmt[i] != 'x' && fmt[i] != 'X')
 			return -EINVAL;
-		n = put_int_arg(w, args[spec], size);
+		n = put_int_arg(w, args, spec, size);
 		if (n)
 			return n;
 		spec++;
@@ -291,6 +313,53 @@ static u64 bpf_trace_vprintk(u64 fmt, u64 fmt_size, u64 args, u64 data_len,
 				   (unsigned long)bpf_trace_printk);
 }
 
+/*
+ * The verifier's check of bpf_snprintf()'s constant format (NUL-terminated,
+ * which the verifier has made sure of) for num_args arguments.
+ */
+int xbpf_bprintf_check(const char *fmt, u32 num_args)
+{
+	return bprintf_prepare(fmt, UINT_MAX, NULL, num_args, NULL);
+}
+
+/*
+ * Returns the length of the whole output with its NUL, as Linux does, even
+ * when str_size cut it short; str always ends with a NUL if str_size > 0.
+ * Without arguments, nothing is packed and no buffer is taken, as in Linux.
+ */
+static u64 bpf_snprintf(u64 str, u64 str_size, u64 fmt, u64 args,
+			u64 data_len)
+{
+	struct bprintf_buffers *bufs = NULL;
+	struct bin_writer w = { };
+	u32 num_args;
+	int ret;
+
+	if (data_len % 8 || data_len > BPRINTF_VARARGS * 8 ||
+	    (data_len && !args))
+		return -EINVAL;
+	num_args = data_len / 8;
+
+	if (num_args) {
+		bufs = bprintf_get_buffers();
+		if (!bufs)
+			return -EBUSY;
+		w.pos = bufs->bin_args;
+		w.end = bufs->bin_args + sizeof(bufs->bin_args);
+	}
+	ret = bprintf_prepare((const char *)(unsigned long)fmt, UINT_MAX,
+			      (const u64 *)(unsigned long)args, num_args, &w);
+	if (ret < 0)
+		goto out;
+	ret = bstr_printf((char *)(unsigned long)str, (u32)str_size,
+			  (const char *)(unsigned long)fmt,
+			  bufs ? (u32 *)bufs->bin_args : NULL) + 1;
+out:
+	if (bufs)
+		bprintf_put_buffers();
+	return ret;
+}
+
 static const struct xbpf_func_proto printk_protos[] = {
 	{
 		.func_id = BPF_FUNC_trace_printk,
@@ -304,6 +373,15 @@ static const struct xbpf_func_proto printk_protos[] = {
 		.gpl_only = true,
 		.ret_type = RET_INTEGER,
 		.arg_type = { ARG_PTR_TO_MEM | MEM_RDONLY, ARG_CONST_SIZE,
+			      ARG_PTR_TO_MEM | PTR_MAYBE_NULL | MEM_RDONLY,
+			      ARG_CONST_SIZE_OR_ZERO },
+	}, {
+		.func_id = BPF_FUNC_snprintf,
+		.func = bpf_snprintf,
+		.gpl_only = true,
+		.ret_type = RET_INTEGER,
+		.arg_type = { ARG_PTR_TO_MEM_OR_NULL, ARG_CONST_SIZE_OR_ZERO,
+			      ARG_PTR_TO_CONST_STR,
 			      ARG_PTR_TO_MEM | PTR_MAYBE_NULL | MEM_RDONLY,
 			      ARG_CONST_SIZE_OR_ZERO },
 	},

@@ -16,6 +16,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/uidgid.h>
@@ -49,6 +50,12 @@ static u64 helper_get_current_comm(u64 buf, u64 size, u64 r3, u64 r4, u64 r5)
 static u64 helper_get_current_task(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return (unsigned long)current;
+}
+
+/* The task's user registers, at the top of its kernel stack. */
+static u64 helper_task_pt_regs(u64 task, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	return (unsigned long)task_pt_regs((struct task_struct *)(unsigned long)task);
 }
 
 static u64 helper_get_current_cgroup_id(u64 r1, u64 r2, u64 r3, u64 r4,
@@ -207,6 +214,21 @@ static const struct xbpf_func_proto task_protos[] = {
 		.func = helper_get_current_task,
 		.gpl_only = true,
 		.ret_type = RET_INTEGER,
+	}, {
+		/* the same task, as a typed pointer for task helpers */
+		.func_id = BPF_FUNC_get_current_task_btf,
+		.func = helper_get_current_task,
+		.gpl_only = true,
+		.ret_type = RET_PTR_TO_BTF_ID,
+		.ret_btf_id = XBPF_BTF_TASK_STRUCT,
+	}, {
+		.func_id = BPF_FUNC_task_pt_regs,
+		.func = helper_task_pt_regs,
+		.gpl_only = true,
+		.ret_type = RET_PTR_TO_BTF_ID,
+		.ret_btf_id = XBPF_BTF_PT_REGS,
+		.arg_type = { ARG_PTR_TO_BTF_ID },
+		.arg_btf_id = { XBPF_BTF_TASK_STRUCT },
 	}, {
 		.func_id = BPF_FUNC_get_current_cgroup_id,
 		.func = helper_get_current_cgroup_id,

@@ -352,6 +352,26 @@ clear:
 	return err;
 }
 
+/*
+ * Linux pins the task's stack (try_get_task_stack()) and walks it from
+ * its saved registers; put_task_stack() is not exported, so a module
+ * cannot pin another task's stack and let it go. The current task's
+ * stack cannot go away under the program: it is walked as for
+ * bpf_get_stack(). Any other task gets what Linux answers for a stack it
+ * cannot pin: -EFAULT and a cleared buffer. Programs reach only the
+ * current task (bpf_get_current_task_btf()), as xbpf has no other source
+ * of task pointers.
+ */
+static u64 helper_get_task_stack(u64 task, u64 buf, u64 size, u64 flags,
+				 u64 r5)
+{
+	if ((struct task_struct *)(unsigned long)task != current) {
+		memset((void *)(unsigned long)buf, 0, size);
+		return -EFAULT;
+	}
+	return helper_get_stack(0, buf, size, flags, 0);
+}
+
 static const struct xbpf_func_proto stack_protos[] = {
 	{
 		.func_id = BPF_FUNC_get_stackid,
@@ -366,6 +386,14 @@ static const struct xbpf_func_proto stack_protos[] = {
 		.ret_type = RET_INTEGER,
 		.arg_type = { ARG_PTR_TO_CTX, ARG_PTR_TO_UNINIT_MEM,
 			      ARG_CONST_SIZE_OR_ZERO, ARG_ANYTHING },
+	}, {
+		.func_id = BPF_FUNC_get_task_stack,
+		.func = helper_get_task_stack,
+		.gpl_only = false,
+		.ret_type = RET_INTEGER,
+		.arg_type = { ARG_PTR_TO_BTF_ID, ARG_PTR_TO_UNINIT_MEM,
+			      ARG_CONST_SIZE_OR_ZERO, ARG_ANYTHING },
+		.arg_btf_id = { XBPF_BTF_TASK_STRUCT },
 	},
 };
 

@@ -93,6 +93,7 @@ static const void *perf_event_make_ctx(void *in, void *buf)
 	ctx->regs = (struct pt_regs *)&data->regs;
 	ctx->sample_period = data->sample_period;
 	ctx->addr = data->addr;
+	ctx->event = NULL;
 	return ctx;
 }
 

@@ -270,6 +270,61 @@ static int check_const_str_arg(struct xbpf_verifier_env *env, u32 regno,
 	return 0;
 }
 
+/*
+ * bpf_snprintf(): the data is an array of u64 and the constant format
+ * (R3, already checked as a string in a frozen read-only map) may convert
+ * no more of them than there are, with bpf_bprintf_prepare()'s rules.
+ */
+static int check_snprintf_call(struct xbpf_verifier_env *env,
+			       const struct xbpf_reg_state *regs)
+{
+	const struct xbpf_reg_state *fmt_reg = &regs[BPF_REG_3];
+	const struct xbpf_reg_state *data_len_reg = &regs[BPF_REG_5];
+	u32 num_args, fmt_off;
+	u64 fmt_addr;
+	int err;
+
+	if (data_len_reg->var_off.value % 8)
+		return -EINVAL;
+	num_args = data_len_reg->var_off.value / 8;
+
+	fmt_off = fmt_reg->off + fmt_reg->var_off.value;
+	if (env->host->map_direct_value_addr(env->host->priv,
+					     fmt_reg->map_ptr, fmt_off,
+					     &fmt_addr)) {
+		verbose(env, "verifier bug\n");
+		return -EFAULT;
+	}
+	if (!env->host->bprintf_check)
+		return 0;
+	err = env->host->bprintf_check((const char *)(unsigned long)fmt_addr,
+				       num_args);
+	if (err < 0)
+		verbose(env, "Invalid format string\n");
+	return err;
+}
+
+/*
+ * A kernel object of the type the helper takes. Linux also accepts a
+ * pointer to a member whose type matches, which needs BTF to find.
+ */
+static int check_btf_id_arg(struct xbpf_verifier_env *env,
+			    const struct xbpf_reg_state *reg, u32 regno,
+			    u32 arg_btf_id)
+{
+	if (reg->off) {
+		verbose(env, "xbpf: R%d points into a %s, which needs BTF; not supported\n",
+			regno, btf_type_name(reg->btf_id));
+		return -ENOTSUPP;
+	}
+	if (reg->btf_id != arg_btf_id) {
+		verbose(env, "R%d is of type %s but %s is expected\n", regno,
+			btf_type_name(reg->btf_id), btf_type_name(arg_btf_id));
+		return -EACCES;
+	}
+	return 0;
+}
+
 /* Map-type specific argument types (the value of a sockmap is a socket). */
 static int resolve_map_arg_type(struct xbpf_verifier_env *env,
 				const struct xbpf_call_arg_meta *meta,
@@ -348,6 +403,13 @@ static int check_func_arg(struct xbpf_verifier_env *env, u32 arg,
 		err = check_func_arg_reg_off(env, reg, regno, arg_type);
 		if (err)
 			return err;
+
+		if (base_type(arg_type) == ARG_PTR_TO_BTF_ID) {
+			err = check_btf_id_arg(env, reg, regno,
+					       fn->arg_btf_id[arg]);
+			if (err)
+				return err;
+		}
 	}
 
 	if (arg_type_is_release(arg_type)) {
@@ -957,11 +1019,19 @@ static int set_helper_retval(struct xbpf_verifier_env *env,
 		regs[BPF_REG_0].type = PTR_TO_MEM | ret_flag;
 		regs[BPF_REG_0].mem_size = meta->mem_size;
 		break;
+	case RET_PTR_TO_BTF_ID:
+		/* only the kernel objects xbpf names without BTF */
+		if (fn->ret_btf_id != XBPF_BTF_NONE) {
+			mark_reg_known_zero(env, regs, BPF_REG_0);
+			regs[BPF_REG_0].type = PTR_TO_BTF_ID | ret_flag;
+			regs[BPF_REG_0].btf_id = fn->ret_btf_id;
+			break;
+		}
+		fallthrough;
 	case RET_PTR_TO_SOCKET:
 	case RET_PTR_TO_TCP_SOCK:
 	case RET_PTR_TO_SOCK_COMMON:
 	case RET_PTR_TO_MEM_OR_BTF_ID:
-	case RET_PTR_TO_BTF_ID:
 		verbose(env, "xbpf: helper %s#%d returns a socket or BTF object, not supported\n",
 			func_id_name(func_id), func_id);
 		return -ENOTSUPP;
@@ -1162,6 +1232,12 @@ int check_helper_call(struct xbpf_verifier_env *env, struct bpf_insn *insn,
 	}
 	if (err)
 		return err;
+
+	if (func_id == BPF_FUNC_snprintf) {
+		err = check_snprintf_call(env, regs);
+		if (err)
+			return err;
+	}
 
 	clear_caller_saved_regs(env, regs);
 

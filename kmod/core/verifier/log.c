@@ -152,6 +152,19 @@ const char *reg_type_str(struct xbpf_verifier_env *env, u32 type)
 	return env->type_str_buf;
 }
 
+/* The kernel type's name, as Linux prints it after "ptr_". */
+const char *btf_type_name(u32 btf_id)
+{
+	switch (btf_id) {
+	case XBPF_BTF_TASK_STRUCT:
+		return "task_struct";
+	case XBPF_BTF_PT_REGS:
+		return "pt_regs";
+	default:
+		return "?";
+	}
+}
+
 /*
  * At log level 1 only the registers and slots an instruction touched are
  * printed after it; these record which.
@@ -236,7 +249,10 @@ static void print_reg_details(struct xbpf_verifier_env *env,
 	const char *sep = "";
 	char tn_buf[48];
 
-	verbose(env, "%s(", reg_type_str(env, t));
+	verbose(env, "%s", reg_type_str(env, t));
+	if (base_type(t) == PTR_TO_BTF_ID)
+		verbose(env, "%s", btf_type_name(reg->btf_id));
+	verbose(env, "(");
 	if (reg->id)
 		verbose_item(env, &sep, "id=%d", reg->id);
 	if (reg_type_may_be_refcounted_or_null(t) && reg->ref_obj_id)

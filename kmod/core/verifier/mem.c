@@ -1098,6 +1098,16 @@ int check_mem_access(struct xbpf_verifier_env *env, int insn_idx, u32 regno,
 		return -ENOTSUPP;
 	} else if (reg->type == CONST_PTR_TO_MAP) {
 		err = check_ptr_to_map_access(env, regno, off, t);
+	} else if (base_type(reg->type) == PTR_TO_BTF_ID &&
+		   !type_may_be_null(reg->type)) {
+		/* Linux reads through it, checked against the kernel's BTF */
+		if (t == XBPF_WRITE) {
+			verbose(env, "only read is supported\n");
+			return -EACCES;
+		}
+		verbose(env, "xbpf: reading through a ptr_%s pointer needs BTF; not supported\n",
+			btf_type_name(reg->btf_id));
+		return -ENOTSUPP;
 	} else {
 		verbose(env, "R%d invalid mem access '%s'\n", regno,
 			reg_type_str(env, reg->type));

@@ -91,6 +91,7 @@ bool xbpf_log_needed(const struct xbpf_verifier_log *log);
 bool xbpf_log_full(const struct xbpf_verifier_log *log);
 void xbpf_log_reset(struct xbpf_verifier_env *env, u32 new_pos);
 const char *reg_type_str(struct xbpf_verifier_env *env, u32 type);
+const char *btf_type_name(u32 btf_id);
 void print_verifier_state(struct xbpf_verifier_env *env,
 			  const struct xbpf_func_state *state, bool print_all);
 void print_insn_state(struct xbpf_verifier_env *env,

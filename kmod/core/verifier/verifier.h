@@ -71,6 +71,18 @@ enum xbpf_return_type {
 					  RET_PTR_TO_ALLOC_MEM,
 };
 
+/*
+ * The kernel types xbpf knows by name without BTF: what a PTR_TO_BTF_ID
+ * register points to, and what a helper's ARG_PTR_TO_BTF_ID argument or
+ * RET_PTR_TO_BTF_ID result is. Programs get such pointers only from
+ * helpers, and may pass them to helpers but not read through them.
+ */
+enum xbpf_btf_type {
+	XBPF_BTF_NONE,
+	XBPF_BTF_TASK_STRUCT,
+	XBPF_BTF_PT_REGS,
+};
+
 /* A helper as the verifier checks calls to it. */
 struct xbpf_func_proto {
 	u32 func_id;
@@ -81,6 +93,8 @@ struct xbpf_func_proto {
 	u32 ret_type;			/* enum xbpf_return_type | flags */
 	u32 arg_type[5];		/* enum xbpf_arg_type | flags */
 	u32 arg_size[5];		/* MEM_FIXED_SIZE arguments */
+	u32 arg_btf_id[5];		/* ARG_PTR_TO_BTF_ID: enum xbpf_btf_type */
+	u32 ret_btf_id;			/* RET_PTR_TO_BTF_ID: enum xbpf_btf_type */
 	/* the function; a verified call's imm (the helper id) finds it */
 	u64 (*func)(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 };
@@ -160,6 +174,12 @@ struct xbpf_verifier_host {
 	 * then read in line. 0: the helper is called.
 	 */
 	u64 cpu_number;
+	/*
+	 * Check bpf_snprintf()'s constant, NUL-terminated format for
+	 * num_args arguments with the rules of bpf_bprintf_prepare(): 0 or
+	 * a negative errno. Without it, every format passes.
+	 */
+	int (*bprintf_check)(const char *fmt, u32 num_args);
 };
 
 /* The verifier log: Linux's levels, truncation and ENOSPC semantics. */

@@ -142,6 +142,8 @@ struct xbpf_reg_state {
 		u32 mem_size;
 		/* PTR_TO_FUNC: the subprogram it points to */
 		u32 subprogno;
+		/* PTR_TO_BTF_ID: enum xbpf_btf_type */
+		u32 btf_id;
 		struct {
 			unsigned long raw1;
 			unsigned long raw2;
