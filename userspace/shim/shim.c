@@ -99,12 +99,19 @@ static int dev_get(void)
 
 	pthread_mutex_lock(&dev_lock);
 	if (!dev_is_ours(dev_fd))
-		dev_fd = dev_open();
+		__atomic_store_n(&dev_fd, dev_open(), __ATOMIC_RELEASE);
 	fd = dev_fd;
 	pthread_mutex_unlock(&dev_lock);
 	return fd;
 }
 
+/*
+ * bpf() through the device. The fd is checked (fstat) only when it is
+ * first opened and when a call fails as if it were not the device any
+ * more (EBADF, ENOTTY: the program closed or replaced it); the call is
+ * then made again on a fresh one. A call that succeeds needs one syscall,
+ * as bpf() does.
+ */
 static long xbpf_bpf(long cmd, long attr, long size)
 {
 	struct xbpf_call call = {
@@ -112,8 +119,22 @@ static long xbpf_bpf(long cmd, long attr, long size)
 		.size = (uint32_t)size,
 		.attr = (uint64_t)attr,
 	};
-	int saved = errno, fd = dev_get();
+	int saved = errno, fd = __atomic_load_n(&dev_fd, __ATOMIC_ACQUIRE);
+	int err;
+	long ret;
 
+	if (fd >= 0) {
+		ret = ioctl(fd, XBPF_IOC_BPF, &call);
+		if (ret >= 0 || (errno != EBADF && errno != ENOTTY))
+			return ret;
+		err = errno;
+		if (dev_is_ours(fd)) {
+			errno = err;	/* the device's own EBADF */
+			return ret;
+		}
+		errno = saved;
+	}
+	fd = dev_get();
 	if (fd < 0) {
 		errno = ENODEV;
 		return -1;
