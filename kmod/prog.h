@@ -122,6 +122,10 @@ struct xbpf_prog_stats {
 	u64 cnt;
 	u64 nsecs;
 	u64 misses;
+	/* sampling (xbpf_stats_weight()): runs before the next timed one */
+	u32 left;
+	/* and how many runs that one stands for (0: 1) */
+	u32 span;
 	struct u64_stats_sync syncp;
 };
 
@@ -238,32 +242,36 @@ DECLARE_PER_CPU(struct xbpf_run_cpu, xbpf_run_cpu);
  * clock reads, which can outweigh a small program, so by default
  * (xbpf_run_stats, module parameter stats=1) each CPU times every run of a
  * program's first XBPF_STATS_EXACT there, then one run in
- * XBPF_STATS_SAMPLE at random, counted as that many: run_time_ns stays
- * exact for rarely run programs and an unbiased estimate for hot ones.
- * stats=2 times every run; stats=0 only counts.
+ * XBPF_STATS_SAMPLE on average, counted as the runs it stands for:
+ * run_time_ns stays exact for rarely run programs and an unbiased
+ * estimate for hot ones. stats=2 times every run; stats=0 only counts.
+ *
+ * The runs of a program on a CPU fall into spans of random length (1 to
+ * 2 * XBPF_STATS_SAMPLE - 1, not in step with what the program does); the
+ * last run of each span is timed and weighted by its length, so a run
+ * that is not timed costs one decrement.
  */
 #define XBPF_STATS_EXACT	256
 #define XBPF_STATS_SAMPLE	16
 
 extern int xbpf_run_stats;
 
+/* A span ends: the weight of this run, and the next span (run.c). */
+u32 xbpf_stats_span_end(struct xbpf_prog_stats *st);
+
 /* How many runs this one's time stands for: 0 if it is not timed. */
-static __always_inline u32 xbpf_stats_weight(const struct xbpf_prog_stats *st)
+static __always_inline u32 xbpf_stats_weight(struct xbpf_prog_stats *st)
 {
 	int mode = READ_ONCE(xbpf_run_stats);
-	u32 x;
 
-	if (mode >= 2 || (mode == 1 && st->cnt < XBPF_STATS_EXACT))
-		return 1;
-	if (mode <= 0)
-		return 0;
-	/* xorshift32: cheap, and not in step with what the program does */
-	x = __this_cpu_read(xbpf_run_cpu.stats_rnd);
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	__this_cpu_write(xbpf_run_cpu.stats_rnd, x);
-	return x % XBPF_STATS_SAMPLE ? 0 : XBPF_STATS_SAMPLE;
+	if (likely(mode == 1)) {
+		if (likely(st->left)) {
+			st->left--;
+			return 0;
+		}
+		return xbpf_stats_span_end(st);
+	}
+	return mode >= 2;
 }
 
 /* Count a run that was skipped because the CPU was already running one. */

@@ -29,6 +29,26 @@ int xbpf_run_stats = 1;
 module_param_named(stats, xbpf_run_stats, int, 0644);
 MODULE_PARM_DESC(stats, "run_time_ns: 0 off, 1 sampled after 256 runs per CPU (default), 2 every run");
 
+u32 xbpf_stats_span_end(struct xbpf_prog_stats *st)
+{
+	u32 weight = st->span ? st->span : 1, x;
+
+	if (st->cnt < XBPF_STATS_EXACT) {
+		st->span = 1;
+		st->left = 0;
+		return weight;
+	}
+	/* xorshift32: cheap, and not in step with what the program does */
+	x = __this_cpu_read(xbpf_run_cpu.stats_rnd);
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	__this_cpu_write(xbpf_run_cpu.stats_rnd, x);
+	st->span = 1 + x % (2 * XBPF_STATS_SAMPLE - 1);
+	st->left = st->span - 1;
+	return weight;
+}
+
 u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx)
 {
 	u32 ret;

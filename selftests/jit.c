@@ -428,4 +428,46 @@ TEST(cpu_number_on_each_cpu)
 	close(fd);
 }
 
+/*
+ * xbpf only (Linux counts only with kernel.bpf_stats_enabled): statistics
+ * are always on. run_cnt counts every run exactly; run_time_ns, exact for
+ * a program's first 256 runs per CPU and sampled after, stays near what
+ * the test run measured around the same runs.
+ */
+TEST(stats_always_on)
+{
+	static const struct bpf_insn prog[] = {
+		MOV64_IMM(0, 0), MOV64_IMM(1, 0),
+		ALU64_REG(BPF_ADD, 0, 1), ALU64_IMM(BPF_ADD, 1, 1),
+		JMP_IMM(BPF_JLT, 1, 2000, -3), EXIT,
+	};
+	unsigned char pkt[64] = { 0 };
+	struct bpf_prog_info info;
+	union bpf_attr attr;
+	__u64 measured;
+	int fd;
+
+	if (!running_under_xbpf())
+		SKIP(return, "the kernel keeps no statistics by default");
+	fd = load(BPF_PROG_TYPE_SOCKET_FILTER, prog, 6);
+	ASSERT_LE(0, fd);
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = fd;
+	attr.test.data_in = ptr_to_u64(pkt);
+	attr.test.data_size_in = sizeof(pkt);
+	attr.test.repeat = 3000;
+	ASSERT_EQ(0, sys_bpf(BPF_PROG_TEST_RUN, &attr, sizeof(attr)));
+	EXPECT_EQ(1999 * 2000 / 2 & 0xffffffffU, attr.test.retval);
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, prog_info(fd, &info));
+	EXPECT_EQ(3000, info.run_cnt);
+	/* the test run's mean, times the runs; the sum is an estimate */
+	measured = (__u64)attr.test.duration * 3000;
+	EXPECT_LT(0, info.run_time_ns);
+	EXPECT_LE(measured / 2, info.run_time_ns);
+	EXPECT_GE(measured * 2, info.run_time_ns);
+	TH_LOG("run_time_ns %llu, test run %llu", info.run_time_ns, measured);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

@@ -87,6 +87,7 @@ NOKPROBE_SYMBOL(xbpf_event_run);
 NOKPROBE_SYMBOL(xbpf_prog_run);
 NOKPROBE_SYMBOL(xbpf_interp_run);
 NOKPROBE_SYMBOL(xbpf_prog_inc_misses);
+NOKPROBE_SYMBOL(xbpf_stats_span_end);
 NOKPROBE_SYMBOL(xbpf_run_ctx_set);
 NOKPROBE_SYMBOL(xbpf_run_cookie);
 NOKPROBE_SYMBOL(xbpf_run_func_ip);
