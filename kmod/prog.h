@@ -315,8 +315,8 @@ out:
 
 /*
  * Prog arrays (maps/prog_array.c): may prog join, or tail-call through,
- * map? The first program decides the array's type. And the interpreter's
- * tail call hook, and its layout for the JIT.
+ * map? The first program decides the array's type and whether it is
+ * JITed. And the interpreter's tail call hook, and its layout for the JIT.
  */
 bool xbpf_prog_array_compatible(struct xbpf_map *map,
 				const struct xbpf_prog *prog);

@@ -555,6 +555,7 @@ static int prog_load(union bpf_attr *attr)
 	const struct xbpf_prog_type *ptype;
 	struct xbpf_prog *prog;
 	char license[128];
+	u32 i;
 	int err;
 
 	if (CHECK_ATTR(attr, PROG_LOAD))
@@ -636,6 +637,19 @@ static int prog_load(union bpf_attr *attr)
 	err = prog_jit(prog, attr);
 	if (err)
 		goto err_free;
+	/*
+	 * Tail calls stay within one program type, JITed or not alike, as
+	 * the array's first program: known only now, as in Linux.
+	 */
+	for (i = 0; i < prog->used_map_cnt; i++) {
+		struct xbpf_map *map = prog->used_maps[i];
+
+		if (map->map_type == BPF_MAP_TYPE_PROG_ARRAY &&
+		    !xbpf_prog_array_compatible(map, prog)) {
+			err = -EINVAL;
+			goto err_free;
+		}
+	}
 
 	err = xbpf_prog_alloc_id(prog);
 	if (err)

@@ -245,17 +245,6 @@ int xbpf_prog_verify(struct xbpf_prog *prog, const union bpf_attr *attr)
 		else
 			xbpf_map_put(host->maps[i]);
 	}
-	/* tail calls stay within one program type (and its owner's) */
-	for (i = 0; i < prog->used_map_cnt; i++) {
-		struct xbpf_map *map = prog->used_maps[i];
-
-		if (map->map_type == BPF_MAP_TYPE_PROG_ARRAY &&
-		    !xbpf_prog_array_compatible(map, prog)) {
-			xbpf_core_free(res->insns);
-			err = -EINVAL;
-			goto free_host;
-		}
-	}
 	prog->func_start = kmemdup(res->func_start,
 				   res->func_cnt * sizeof(u32), GFP_KERNEL);
 	prog->func_stack_depth = kmemdup(res->func_stack_depth,

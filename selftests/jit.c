@@ -321,6 +321,50 @@ TEST_F(jit, same_results_on_and_off)
 	}
 }
 
+/*
+ * A prog array's programs are all JITed or all interpreted, as its first:
+ * with the JIT turned off after a JITed program joined, an interpreted
+ * one may neither join nor load with a tail call through the array.
+ */
+TEST_F(jit, prog_array_jited_alike)
+{
+	const struct bpf_insn ret1[] = { MOV64_IMM(0, 1), EXIT };
+	int pa, a, b, c, one = 1, zero = 0;
+
+	REQUIRE_JIT();
+	pa = sys_map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 2, 0);
+	ASSERT_LE(0, pa);
+	{
+		const struct bpf_insn tail[] = {
+			LD_MAP(2, pa), MOV64_IMM(3, 0),
+			CALL(BPF_FUNC_tail_call), MOV64_IMM(0, 2), EXIT,
+		};
+
+		a = load(BPF_PROG_TYPE_SOCKET_FILTER, ret1, 2);
+		ASSERT_LE(0, a);
+		EXPECT_EQ(0, sys_map_update(pa, &zero, &a, BPF_ANY));
+
+		ASSERT_EQ(write_knob(jit_knob(), 0), 0);
+		b = load(BPF_PROG_TYPE_SOCKET_FILTER, ret1, 2);
+		ASSERT_LE(0, b);
+		EXPECT_EQ(0, fdinfo_jited(b));
+		EXPECT_ERRNO(EINVAL, sys_map_update(pa, &one, &b, BPF_ANY));
+		EXPECT_ERRNO(EINVAL, load(BPF_PROG_TYPE_SOCKET_FILTER, tail,
+					  sizeof(tail) / sizeof(tail[0])));
+
+		/* JITed again, it may: and the slot still holds a */
+		ASSERT_EQ(write_knob(jit_knob(), self->jit), 0);
+		c = load(BPF_PROG_TYPE_SOCKET_FILTER, tail,
+			 sizeof(tail) / sizeof(tail[0]));
+		ASSERT_LE(0, c);
+		EXPECT_EQ(0, sys_map_update(pa, &one, &a, BPF_ANY));
+		close(c);
+	}
+	close(b);
+	close(a);
+	close(pa);
+}
+
 static int image_has_imm(int fd, __u32 imm, __u32 *retval)
 {
 	unsigned char code[4096];

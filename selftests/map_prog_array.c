@@ -37,6 +37,29 @@ static int caller_prog(int parray, int slot, int fallthrough)
 			 sizeof(insns) / sizeof(insns[0]));
 }
 
+/*
+ * The same, with the slot number from the context's cb[0] (0 in a test
+ * run), which the verifier cannot know: Linux then jumps through the
+ * array instead of patching a direct jump into its JITed code. Under
+ * QEMU's TCG that patching races with a CPU running the code (an int3
+ * of text_poke_bp() hit after the patch is done, a native oops), so
+ * the replacement test uses this one.
+ */
+static int caller_prog_var(int parray, int fallthrough)
+{
+	struct bpf_insn insns[] = {
+		BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_1,
+			    offsetof(struct __sk_buff, cb[0])),
+		BPF_LD_MAP_FD_N(BPF_REG_2, parray),
+		BPF_EMIT_CALL(BPF_FUNC_tail_call),
+		BPF_MOV64_IMM(BPF_REG_0, fallthrough),
+		BPF_EXIT_INSN(),
+	};
+
+	return prog_load(BPF_PROG_TYPE_SOCKET_FILTER, insns,
+			 sizeof(insns) / sizeof(insns[0]));
+}
+
 static __u32 prog_id(int fd)
 {
 	struct bpf_prog_info info;
@@ -286,7 +309,7 @@ TEST(replace_while_running)
 	__u32 key = 0, val, ret;
 
 	ASSERT_FD(pa, sys_map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 1, 0));
-	ASSERT_FD(caller, caller_prog(pa, 0, 100));
+	ASSERT_FD(caller, caller_prog_var(pa, 100));
 	r.prog = caller;
 	ASSERT_EQ(0, pthread_create(&th, NULL, run_loop, &r));
 	for (i = 0; i < 300; i++) {

@@ -98,15 +98,16 @@ static int prog_array_update(struct xbpf_map *map, void *key, void *value,
 bool xbpf_prog_array_compatible(struct xbpf_map *map,
 				const struct xbpf_prog *prog)
 {
-	bool ok;
+	bool jited = prog->jit_func, ok;
 
 	spin_lock(&map->owner_lock);
 	if (!map->owner_type) {
 		map->owner_type = prog->type;
-		map->owner_jited = false;
+		map->owner_jited = jited;
 		ok = true;
 	} else {
-		ok = map->owner_type == prog->type && !map->owner_jited;
+		ok = map->owner_type == prog->type &&
+		     map->owner_jited == jited;
 	}
 	spin_unlock(&map->owner_lock);
 	return ok;
