@@ -51,6 +51,14 @@ int xbpf_kprobe_open(struct xbpf_event *ev, bool is_ret);
 int xbpf_uprobe_open(struct xbpf_event *ev, bool is_ret);
 int xbpf_tracepoint_open(struct xbpf_event *ev);
 int xbpf_perf_sample_open(struct xbpf_event *ev, struct task_struct *task);
+/* syscalls:* events; call is the event, record_size its record's end */
+struct trace_event_call;
+int xbpf_syscall_tp_open(struct xbpf_event *ev, struct trace_event_call *call,
+			 u32 record_size);
+
+/* tracepoint.c's CPU hotplug state */
+int xbpf_tracepoint_init(void);
+void xbpf_tracepoint_uninit(void);
 
 /*
  * Run ev's program, if any, on ctx; from the hook's handler, any context.
