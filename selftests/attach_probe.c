@@ -8,6 +8,7 @@
  * events goes to xbpf too).
  */
 #include <sched.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -395,6 +396,70 @@ TEST(raw_tracepoint_errors)
 	EXPECT_ERRNO(EBADF, raw_tp_open("sys_enter", -1));
 	EXPECT_ERRNO(EINVAL, raw_tp_open("sys_enter", map));
 	close(kprog);
+	close(prog);
+	close(map);
+}
+
+/*
+ * As in Linux, a program may read only the tracepoint's own arguments:
+ * sys_enter has two (regs, id), signal_generate five (int sig, info,
+ * task, int group, int result). int arguments arrive widened to u64.
+ */
+TEST(raw_tracepoint_arity)
+{
+	int map, prog, i;
+	__sighandler_t old;
+	static const struct {
+		const char *tp;
+		short off;
+		int ok;
+	} cases[] = {
+		{ "sys_enter", 8, 1 },
+		{ "sys_enter", 16, 0 },
+		{ "sys_enter", 88, 0 },
+		{ "signal_generate", 32, 1 },
+		{ "signal_generate", 40, 0 },
+	};
+
+	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
+		int link;
+
+		ASSERT_FD(map, match_map(0));
+		ASSERT_FD(prog, match_prog(BPF_PROG_TYPE_RAW_TRACEPOINT, map,
+					   0, cases[i].off, 0));
+		link = raw_tp_open(cases[i].tp, prog);
+		if (cases[i].ok) {
+			EXPECT_LE(0, link) TH_LOG("%s reading %d: %s",
+						  cases[i].tp, cases[i].off,
+						  errno_str(errno));
+		} else {
+			EXPECT_EQ(-1, link) TH_LOG("%s reading %d",
+						   cases[i].tp, cases[i].off);
+			EXPECT_EQ(EINVAL, errno);
+		}
+		if (link >= 0)
+			close(link);
+		close(prog);
+		close(map);
+	}
+
+	/* sig at args[0], result at args[4]: an ignored SIGUSR1 */
+	ASSERT_FD(map, match_map(SIGUSR1));
+	ASSERT_FD(prog, match_prog(BPF_PROG_TYPE_RAW_TRACEPOINT, map, 0, 32,
+				   0));
+	ASSERT_FD(i, raw_tp_open("signal_generate", prog));
+	old = signal(SIGUSR1, SIG_IGN);
+	{
+		int k;
+
+		for (k = 0; k < N; k++)
+			kill(getpid(), SIGUSR1);
+	}
+	signal(SIGUSR1, old);
+	EXPECT_EQ(N, match_get(map).hits);
+	/* TRACE_SIGNAL_IGNORED */
+	EXPECT_EQ(1, match_get(map).seen);
+	close(i);
 	close(prog);
 	close(map);
 }

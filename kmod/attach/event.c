@@ -222,6 +222,7 @@ int xbpf_attach_init(void)
 
 void xbpf_attach_uninit(void)
 {
+	xbpf_raw_tp_uninit();
 	xbpf_tracepoint_uninit();
 }
 
