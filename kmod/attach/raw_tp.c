@@ -48,6 +48,7 @@ struct raw_tp_args {
 	struct tracepoint *tp;
 	struct xbpf_tp_args args;
 };
+
 static LIST_HEAD(raw_tp_args_cache);
 static DEFINE_MUTEX(raw_tp_mutex);	/* both lists */
 
@@ -236,7 +237,7 @@ int xbpf_raw_tp_open(const union bpf_attr *attr)
 	err = -EINVAL;
 	if (prog->max_ctx_offset > rl->args.nr * sizeof(u64))
 		goto err_unlock;
-	rl->widen = memchr_inv(rl->args.ext, 0, sizeof(rl->args.ext)) != NULL;
+	rl->widen = !!memchr_inv(rl->args.ext, 0, sizeof(rl->args.ext));
 	err = -EEXIST;
 	list_for_each_entry(other, &raw_tp_links, node)
 		if (other->tp == rl->tp && other->link.prog == prog)
