@@ -9,6 +9,7 @@
  */
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -210,6 +211,33 @@ TEST(tracepoint_syscall_fields)
 	close(prog_nr);
 	close(map);
 	close(map_nr);
+}
+
+/*
+ * sys_enter_mmap, a six-argument syscall: the last argument (off) at 56,
+ * the fifth (fd, passed as the long -1: all 64 bits, an unsigned long in
+ * the record) at 48.
+ */
+TEST(tracepoint_syscall_last_arg)
+{
+	int map, prog, ev, i;
+	void *p;
+
+	ASSERT_FD(map, match_map(0x7000));
+	ASSERT_FD(prog, match_prog(BPF_PROG_TYPE_TRACEPOINT, map, 56, 48, 0));
+	ASSERT_FD(ev, tp_open("syscalls/sys_enter_mmap"));
+	ASSERT_OK(ioctl(ev, PERF_EVENT_IOC_SET_BPF, prog));
+	for (i = 0; i < N; i++) {
+		p = (void *)syscall(__NR_mmap, 0, 4096, PROT_NONE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1L, 0x7000L);
+		ASSERT_NE(MAP_FAILED, p);
+		munmap(p, 4096);
+	}
+	EXPECT_EQ(N, match_get(map).hits);
+	EXPECT_EQ(~0ULL, match_get(map).seen);
+	close(ev);
+	close(prog);
+	close(map);
 }
 
 /* sys_exit_getpid: ret at 16 is getpid()'s value. */
