@@ -292,12 +292,12 @@ TEST_F(obj, attach_perf_event)
 	t0 = cpu_ns();
 	while (cpu_ns() - t0 < 50 * 1000000ULL)
 		spin++;
+	/* destroying the link closes the event */
+	bpf_link__destroy(link);
 	s = probe_seen(self->obj, SLOT_PERF);
 	EXPECT_LT(10, s.hits);
 	EXPECT_GE(600, s.hits);
 	EXPECT_EQ(PERIOD, s.value);
-	/* destroying the link closes the event */
-	bpf_link__destroy(link);
 	t0 = cpu_ns();
 	while (cpu_ns() - t0 < 10 * 1000000ULL)
 		spin++;

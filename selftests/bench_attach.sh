@@ -9,7 +9,10 @@
 # For each kind (kprobe, kretprobe on __x64_sys_getpid, the
 # syscalls:sys_exit_getpid tracepoint, the sys_exit raw tracepoint) the
 # same program (a map lookup, a compare, an atomic count) is attached and
-# a tight getpid() loop is timed with and without it. The cost it adds per
+# a tight getpid() loop is timed with and without it; tp_signal is the
+# signal:signal_generate tracepoint on a loop of kill(self, ignored
+# SIGUSR1), a tracepoint that is not a syscall's (xbpf takes its records
+# from a kernel perf counter, not from its own probe). The cost it adds per
 # call is compared: ratio = xbpf's added ns / the kernel's. Both sides
 # JIT the program. Under TCG the absolute figures are emulation time, but
 # both sides pay the same emulation; other guests on the host make single
@@ -27,7 +30,7 @@ median() {
 
 printf '%-11s %10s %10s %10s %10s %10s %7s\n' kind base_ns kernel_ns \
 	xbpf_ns kernel_add xbpf_add ratio
-for kind in kprobe kretprobe tracepoint raw_tp; do
+for kind in kprobe kretprobe tracepoint raw_tp tp_signal; do
 	kbs= kws= kas= xws= xas=
 	i=0
 	while [ "$i" -lt "$REPEAT" ]; do

@@ -37,6 +37,14 @@ struct tp_event {
 	u32 record_size;	/* what programs may read; 0: no fields */
 	struct perf_event_attr attr;	/* of the counters */
 	struct hlist_node cpuhp;	/* in tp_cpuhp_state's instances */
+	/*
+	 * A counter that is never enabled, open as long as the event: the
+	 * per-CPU counters are thus never the event's first or last perf
+	 * user, which (un)registers the tracepoint and takes the CPU hotplug
+	 * lock; they are opened and closed in CPU hotplug threads, while the
+	 * lock is held by whoever started the hotplug.
+	 */
+	struct perf_event *keeper;
 	struct mutex lock;		/* counters[], armed */
 	bool armed;
 	struct perf_event *counters[];	/* by CPU */
@@ -141,6 +149,7 @@ static void tp_free(struct xbpf_event *ev)
 	struct tp_event *te = ev->data;
 
 	cpuhp_state_remove_instance(tp_cpuhp_state, &te->cpuhp);
+	perf_event_release_kernel(te->keeper);
 	/* a handler on another CPU may still be in the record it read */
 	synchronize_rcu();
 	kfree(te);
@@ -237,19 +246,22 @@ int xbpf_tracepoint_open(struct xbpf_event *ev)
 		perf_event_release_kernel(probe);
 		return err;
 	}
-	perf_event_release_kernel(probe);
 
 	te = kzalloc(struct_size(te, counters, nr_cpu_ids), GFP_KERNEL_ACCOUNT);
-	if (!te)
+	if (!te) {
+		perf_event_release_kernel(probe);
 		return -ENOMEM;
+	}
 	te->ev = ev;
 	te->prog_type = prog_type;
 	te->record_size = record_size;
 	te->attr = attr;
 	mutex_init(&te->lock);
+	te->keeper = probe;
 	/* opens a counter on each online CPU; undoes them on failure */
 	err = cpuhp_state_add_instance(tp_cpuhp_state, &te->cpuhp);
 	if (err) {
+		perf_event_release_kernel(probe);
 		kfree(te);
 		return err;
 	}
