@@ -240,6 +240,49 @@ TEST(tracepoint_syscall_last_arg)
 	close(map);
 }
 
+/* getpid() as a 32-bit syscall (int $0x80, ia32 number 20) */
+static long getpid_ia32(void)
+{
+	long ret = 20;
+
+	asm volatile("int $0x80" : "+a"(ret) : : "r8", "r9", "r10", "r11",
+		     "memory");
+	return ret;
+}
+
+/*
+ * As in Linux, 32-bit syscalls fire no syscalls:* event: not their own
+ * (getpid), nor the 64-bit syscall with their number (20 is writev).
+ */
+TEST(tracepoint_syscall_not_ia32)
+{
+	int map, map20, prog, prog20, ev, ev20, i;
+	pid_t me = getpid();
+
+	if (getpid_ia32() != me)
+		SKIP(return, "no ia32 syscalls here");
+	ASSERT_FD(map, match_map(me));
+	ASSERT_FD(map20, match_map(me));
+	ASSERT_FD(prog, match_prog(BPF_PROG_TYPE_TRACEPOINT, map, 16, 8, 0));
+	ASSERT_FD(prog20, match_prog(BPF_PROG_TYPE_TRACEPOINT, map20, 16, 8,
+				     0));
+	ASSERT_FD(ev, tp_open("syscalls/sys_exit_getpid"));
+	ASSERT_FD(ev20, tp_open("syscalls/sys_exit_writev"));
+	ASSERT_OK(ioctl(ev, PERF_EVENT_IOC_SET_BPF, prog));
+	ASSERT_OK(ioctl(ev20, PERF_EVENT_IOC_SET_BPF, prog20));
+	getpid_loop(N);
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(me, getpid_ia32());
+	EXPECT_EQ(N, match_get(map).hits);
+	EXPECT_EQ(0, match_get(map20).hits);
+	close(ev);
+	close(ev20);
+	close(prog);
+	close(prog20);
+	close(map);
+	close(map20);
+}
+
 /* sys_exit_getpid: ret at 16 is getpid()'s value. */
 TEST(tracepoint_exit_ret)
 {
