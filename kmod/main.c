@@ -7,6 +7,7 @@
  */
 #include <linux/module.h>
 
+#include "attach/attach.h"
 #include "prog.h"
 #include "xbpf.h"
 
@@ -35,12 +36,17 @@ static int __init xbpf_init(void)
 	err = xbpf_task_helpers_init();
 	if (err)
 		goto err_stackmap;
-	err = xbpf_dev_init();
+	err = xbpf_attach_init();
 	if (err)
 		goto err_task;
+	err = xbpf_dev_init();
+	if (err)
+		goto err_attach;
 	pr_info("loaded\n");
 	return 0;
 
+err_attach:
+	xbpf_attach_uninit();
 err_task:
 	xbpf_task_helpers_uninit();
 err_stackmap:
@@ -59,6 +65,7 @@ err_object:
 static void __exit xbpf_exit(void)
 {
 	xbpf_dev_uninit();
+	xbpf_attach_uninit();
 	xbpf_task_helpers_uninit();
 	xbpf_object_uninit();
 	xbpf_stackmap_uninit();

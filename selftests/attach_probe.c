@@ -8,6 +8,8 @@
  * events goes to xbpf too).
  */
 #include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -211,6 +213,76 @@ TEST(tracepoint_syscall_fields)
 	close(map_nr);
 }
 
+/*
+ * sys_enter_mmap, a six-argument syscall: the last argument (off) at 56,
+ * the fifth (fd, passed as the long -1: all 64 bits, an unsigned long in
+ * the record) at 48.
+ */
+TEST(tracepoint_syscall_last_arg)
+{
+	int map, prog, ev, i;
+	void *p;
+
+	ASSERT_FD(map, match_map(0x7000));
+	ASSERT_FD(prog, match_prog(BPF_PROG_TYPE_TRACEPOINT, map, 56, 48, 0));
+	ASSERT_FD(ev, tp_open("syscalls/sys_enter_mmap"));
+	ASSERT_OK(ioctl(ev, PERF_EVENT_IOC_SET_BPF, prog));
+	for (i = 0; i < N; i++) {
+		p = (void *)syscall(__NR_mmap, 0, 4096, PROT_NONE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1L, 0x7000L);
+		ASSERT_NE(MAP_FAILED, p);
+		munmap(p, 4096);
+	}
+	EXPECT_EQ(N, match_get(map).hits);
+	EXPECT_EQ(~0ULL, match_get(map).seen);
+	close(ev);
+	close(prog);
+	close(map);
+}
+
+/* getpid() as a 32-bit syscall (int $0x80, ia32 number 20) */
+static long getpid_ia32(void)
+{
+	long ret = 20;
+
+	asm volatile("int $0x80" : "+a"(ret) : : "r8", "r9", "r10", "r11",
+		     "memory");
+	return ret;
+}
+
+/*
+ * As in Linux, 32-bit syscalls fire no syscalls:* event: not their own
+ * (getpid), nor the 64-bit syscall with their number (20 is writev).
+ */
+TEST(tracepoint_syscall_not_ia32)
+{
+	int map, map20, prog, prog20, ev, ev20, i;
+	pid_t me = getpid();
+
+	if (getpid_ia32() != me)
+		SKIP(return, "no ia32 syscalls here");
+	ASSERT_FD(map, match_map(me));
+	ASSERT_FD(map20, match_map(me));
+	ASSERT_FD(prog, match_prog(BPF_PROG_TYPE_TRACEPOINT, map, 16, 8, 0));
+	ASSERT_FD(prog20, match_prog(BPF_PROG_TYPE_TRACEPOINT, map20, 16, 8,
+				     0));
+	ASSERT_FD(ev, tp_open("syscalls/sys_exit_getpid"));
+	ASSERT_FD(ev20, tp_open("syscalls/sys_exit_writev"));
+	ASSERT_OK(ioctl(ev, PERF_EVENT_IOC_SET_BPF, prog));
+	ASSERT_OK(ioctl(ev20, PERF_EVENT_IOC_SET_BPF, prog20));
+	getpid_loop(N);
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(me, getpid_ia32());
+	EXPECT_EQ(N, match_get(map).hits);
+	EXPECT_EQ(0, match_get(map20).hits);
+	close(ev);
+	close(ev20);
+	close(prog);
+	close(prog20);
+	close(map);
+	close(map20);
+}
+
 /* sys_exit_getpid: ret at 16 is getpid()'s value. */
 TEST(tracepoint_exit_ret)
 {
@@ -395,6 +467,70 @@ TEST(raw_tracepoint_errors)
 	EXPECT_ERRNO(EBADF, raw_tp_open("sys_enter", -1));
 	EXPECT_ERRNO(EINVAL, raw_tp_open("sys_enter", map));
 	close(kprog);
+	close(prog);
+	close(map);
+}
+
+/*
+ * As in Linux, a program may read only the tracepoint's own arguments:
+ * sys_enter has two (regs, id), signal_generate five (int sig, info,
+ * task, int group, int result). int arguments arrive widened to u64.
+ */
+TEST(raw_tracepoint_arity)
+{
+	int map, prog, i;
+	__sighandler_t old;
+	static const struct {
+		const char *tp;
+		short off;
+		int ok;
+	} cases[] = {
+		{ "sys_enter", 8, 1 },
+		{ "sys_enter", 16, 0 },
+		{ "sys_enter", 88, 0 },
+		{ "signal_generate", 32, 1 },
+		{ "signal_generate", 40, 0 },
+	};
+
+	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
+		int link;
+
+		ASSERT_FD(map, match_map(0));
+		ASSERT_FD(prog, match_prog(BPF_PROG_TYPE_RAW_TRACEPOINT, map,
+					   0, cases[i].off, 0));
+		link = raw_tp_open(cases[i].tp, prog);
+		if (cases[i].ok) {
+			EXPECT_LE(0, link) TH_LOG("%s reading %d: %s",
+						  cases[i].tp, cases[i].off,
+						  errno_str(errno));
+		} else {
+			EXPECT_EQ(-1, link) TH_LOG("%s reading %d",
+						   cases[i].tp, cases[i].off);
+			EXPECT_EQ(EINVAL, errno);
+		}
+		if (link >= 0)
+			close(link);
+		close(prog);
+		close(map);
+	}
+
+	/* sig at args[0], result at args[4]: an ignored SIGUSR1 */
+	ASSERT_FD(map, match_map(SIGUSR1));
+	ASSERT_FD(prog, match_prog(BPF_PROG_TYPE_RAW_TRACEPOINT, map, 0, 32,
+				   0));
+	ASSERT_FD(i, raw_tp_open("signal_generate", prog));
+	old = signal(SIGUSR1, SIG_IGN);
+	{
+		int k;
+
+		for (k = 0; k < N; k++)
+			kill(getpid(), SIGUSR1);
+	}
+	signal(SIGUSR1, old);
+	EXPECT_EQ(N, match_get(map).hits);
+	/* TRACE_SIGNAL_IGNORED */
+	EXPECT_EQ(1, match_get(map).seen);
+	close(i);
 	close(prog);
 	close(map);
 }

@@ -11,6 +11,10 @@
 union bpf_attr;
 struct xbpf_perf_event_open;
 
+/* Module init and exit. */
+int xbpf_attach_init(void);
+void xbpf_attach_uninit(void);
+
 /* XBPF_IOC_PERF_EVENT_OPEN: a new event fd, or -errno. */
 long xbpf_event_open(struct xbpf_perf_event_open __user *ureq);
 

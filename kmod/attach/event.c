@@ -216,6 +216,17 @@ static const struct file_operations xbpf_event_fops = {
 	.llseek		= no_llseek,
 };
 
+int xbpf_attach_init(void)
+{
+	return xbpf_tracepoint_init();
+}
+
+void xbpf_attach_uninit(void)
+{
+	xbpf_raw_tp_uninit();
+	xbpf_tracepoint_uninit();
+}
+
 struct xbpf_event *xbpf_event_from_file(struct file *file)
 {
 	if (!file || file->f_op != &xbpf_event_fops)

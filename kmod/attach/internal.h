@@ -51,6 +51,32 @@ int xbpf_kprobe_open(struct xbpf_event *ev, bool is_ret);
 int xbpf_uprobe_open(struct xbpf_event *ev, bool is_ret);
 int xbpf_tracepoint_open(struct xbpf_event *ev);
 int xbpf_perf_sample_open(struct xbpf_event *ev, struct task_struct *task);
+/* syscalls:* events; call is the event, record_size its record's end */
+struct trace_event_call;
+int xbpf_syscall_tp_open(struct xbpf_event *ev, struct trace_event_call *call,
+			 u32 record_size);
+
+/*
+ * A raw tracepoint's arguments (tp_btf.c): how many, and how each widens
+ * to the u64 programs read: 0 as it came, else its size in bytes, with
+ * XBPF_TP_ARG_SIGNED if it is sign-extended.
+ */
+#define XBPF_TP_MAX_ARGS	12
+#define XBPF_TP_ARG_SIGNED	0x80
+struct xbpf_tp_args {
+	u8 nr;
+	u8 ext[XBPF_TP_MAX_ARGS];
+};
+
+/* From vmlinux's BTF; -ENOENT if it does not say, or -errno. */
+int xbpf_tp_btf_args(const char *tp_name, struct xbpf_tp_args *args);
+
+/* raw_tp.c's cache of those */
+void xbpf_raw_tp_uninit(void);
+
+/* tracepoint.c's CPU hotplug state */
+int xbpf_tracepoint_init(void);
+void xbpf_tracepoint_uninit(void);
 
 /*
  * Run ev's program, if any, on ctx; from the hook's handler, any context.

@@ -4,17 +4,17 @@
  * kernel's tracepoint (tracepoint_probe_register) that runs the program
  * on the tracepoint's arguments, each as a u64, in a raw_tracepoint link.
  *
- * The tracepoint's own arguments are not known to xbpf (Linux knows them
- * from BTF and generated per-tracepoint thunks, which modules cannot
- * reach): the probe takes the largest number a program may read (12) and
- * passes them on as the calling convention left them. So, unlike Linux:
- * a program may read all 12 slots whatever the tracepoint's arity (Linux
- * refuses reads past the last argument with EINVAL at attach), slots past
- * the last argument hold whatever the registers and stack held, and an
- * argument narrower than 64 bits may carry garbage in its upper bits
- * (Linux zero- or sign-extends). Pointers, longs and u64s, the arguments
- * programs mostly read, are exact. Only the core kernel's tracepoints can
- * be found by name, not those of modules.
+ * The probe takes the largest number of arguments a program may read
+ * (12), as the calling convention passes them. How many the tracepoint
+ * really has, and how each widens to u64, come from vmlinux's BTF
+ * (tp_btf.c), read once per tracepoint: as in Linux, a program that reads
+ * past the last argument gets EINVAL, and arguments narrower than 64 bits
+ * are zero- or sign-extended as their C type says. Where the BTF does not
+ * tell (no /sys/kernel/btf/vmlinux, or no btf_trace_<name> typedef),
+ * xbpf falls back to letting programs read all 12 slots, those past the
+ * last argument holding whatever the registers and stack held, and
+ * narrow arguments as the registers held them. Only the core kernel's
+ * tracepoints can be found by name, not those of modules.
  *
  * As in Linux, the same program twice on one tracepoint is EEXIST.
  */
@@ -32,27 +32,59 @@
 #include "link.h"
 #include "object.h"
 
-#define RAW_TP_MAX_ARGS	12
-
 struct raw_tp_link {
 	struct xbpf_link link;
 	struct tracepoint *tp;
 	struct list_head node;		/* raw_tp_links */
+	bool widen;			/* an argument is narrower than u64 */
+	struct xbpf_tp_args args;
 };
 
 /* Every attached (tracepoint, program) pair, for Linux's EEXIST. */
 static LIST_HEAD(raw_tp_links);
-static DEFINE_MUTEX(raw_tp_mutex);
+/* What the BTF said of each tracepoint looked up so far. */
+struct raw_tp_args {
+	struct list_head node;
+	struct tracepoint *tp;
+	struct xbpf_tp_args args;
+};
+
+static LIST_HEAD(raw_tp_args_cache);
+static DEFINE_MUTEX(raw_tp_mutex);	/* both lists */
+
+static __always_inline u64 raw_tp_widen(u64 v, u8 ext)
+{
+	switch (ext) {
+	case 1:
+		return (u8)v;
+	case 2:
+		return (u16)v;
+	case 4:
+		return (u32)v;
+	case 1 | XBPF_TP_ARG_SIGNED:
+		return (s64)(s8)v;
+	case 2 | XBPF_TP_ARG_SIGNED:
+		return (s64)(s16)v;
+	case 4 | XBPF_TP_ARG_SIGNED:
+		return (s64)(s32)v;
+	default:
+		return v;
+	}
+}
 
 static void raw_tp_probe(void *data, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4,
 			 u64 a5, u64 a6, u64 a7, u64 a8, u64 a9, u64 a10,
 			 u64 a11)
 {
 	struct raw_tp_link *rl = data;
-	u64 args[RAW_TP_MAX_ARGS] = {
+	u64 args[XBPF_TP_MAX_ARGS] = {
 		a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11,
 	};
+	unsigned int i;
 
+	if (rl->widen)
+		for (i = 0; i < rl->args.nr; i++)
+			args[i] = raw_tp_widen(args[i], rl->args.ext[i]);
 	xbpf_attach_run(rl->link.prog, args, 0, 0);
 }
 NOKPROBE_SYMBOL(raw_tp_probe);
@@ -125,6 +157,42 @@ static void tp_match(struct tracepoint *tp, void *priv)
 		l->tp = tp;
 }
 
+/* The tracepoint's arguments; raw_tp_mutex held. */
+static int raw_tp_args(struct tracepoint *tp, struct xbpf_tp_args *args)
+{
+	struct raw_tp_args *ra;
+	int err;
+
+	list_for_each_entry(ra, &raw_tp_args_cache, node) {
+		if (ra->tp == tp) {
+			*args = ra->args;
+			return 0;
+		}
+	}
+	ra = kzalloc(sizeof(*ra), GFP_KERNEL);
+	if (!ra)
+		return -ENOMEM;
+	err = xbpf_tp_btf_args(tp->name, &ra->args);
+	if (err == -ENOMEM) {
+		kfree(ra);
+		return err;
+	}
+	if (err)
+		ra->args.nr = XBPF_TP_MAX_ARGS;	/* unknown: all slots */
+	ra->tp = tp;
+	list_add(&ra->node, &raw_tp_args_cache);
+	*args = ra->args;
+	return 0;
+}
+
+void xbpf_raw_tp_uninit(void)
+{
+	struct raw_tp_args *ra, *tmp;
+
+	list_for_each_entry_safe(ra, tmp, &raw_tp_args_cache, node)
+		kfree(ra);
+}
+
 int xbpf_raw_tp_open(const union bpf_attr *attr)
 {
 	struct tp_lookup lookup = { };
@@ -152,9 +220,6 @@ int xbpf_raw_tp_open(const union bpf_attr *attr)
 	err = -ENOENT;
 	if (!lookup.tp)
 		goto err_prog;
-	err = -EINVAL;
-	if (prog->max_ctx_offset > RAW_TP_MAX_ARGS * sizeof(u64))
-		goto err_prog;
 
 	err = -ENOMEM;
 	rl = kzalloc(sizeof(*rl), GFP_USER);
@@ -165,6 +230,14 @@ int xbpf_raw_tp_open(const union bpf_attr *attr)
 	rl->tp = lookup.tp;
 
 	mutex_lock(&raw_tp_mutex);
+	err = raw_tp_args(rl->tp, &rl->args);
+	if (err)
+		goto err_unlock;
+	/* Linux's check against the tracepoint's arity */
+	err = -EINVAL;
+	if (prog->max_ctx_offset > rl->args.nr * sizeof(u64))
+		goto err_unlock;
+	rl->widen = !!memchr_inv(rl->args.ext, 0, sizeof(rl->args.ext));
 	err = -EEXIST;
 	list_for_each_entry(other, &raw_tp_links, node)
 		if (other->tp == rl->tp && other->link.prog == prog)

@@ -1,27 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tracepoint events: PERF_TYPE_TRACEPOINT, config = the event's id in
- * tracefs. Programs get exactly the record Linux's BPF gets: xbpf opens a
- * kernel counter on the same event on each online CPU (sample_period 1,
- * PERF_SAMPLE_RAW) whose overflow handler receives the record the kernel
- * built in perf_trace_<event>() (or perf_syscall_enter/exit for
- * syscalls:*), laid out as the event's format file says.
+ * tracefs. Programs get exactly the record Linux's BPF gets.
  *
- * Two details make the record what Linux's programs see: its first 8
- * bytes (the common header, which programs may not read) hold the event's
- * struct pt_regs * during the run, and for syscalls:* events the int
- * __syscall_nr at offset 8 reads as an unsigned long, as in the struct
- * Linux builds for BPF (syscall numbers here are never negative, so the
- * upper half is zero). Both are put back afterwards, for other perf users
- * of the same record.
+ * syscalls:* events are built by xbpf itself from the sys_enter/sys_exit
+ * raw tracepoints (syscall_tp.c). For the others xbpf opens a kernel
+ * counter on the same event on each online CPU (sample_period 1,
+ * PERF_SAMPLE_RAW) whose overflow handler receives the record the kernel
+ * built in perf_trace_<event>(), laid out as the event's format file says;
+ * a CPU hotplug state opens the counter of a CPU that comes online and
+ * closes it when the CPU goes. The record's first 8 bytes (the common
+ * header, which programs may not read) hold the event's struct pt_regs *
+ * during the run, as in Linux, and are put back afterwards for other perf
+ * users of the same record. (Linux's BPF is called from perf_trace_<event>
+ * directly; a module cannot be: that path is perf's own.)
  *
  * kprobe and uprobe events made in tracefs (kprobe_events) are tracepoint
  * ids too: they run KPROBE programs on the probe's registers, as in Linux.
  *
  * The counters run while a program is attached: as in Linux, the program
  * runs on every CPU whatever CPU the event was opened for, and whether it
- * is ENABLEd does not matter. CPUs brought online later are not covered.
+ * is ENABLEd does not matter.
  */
+#include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/kprobes.h>
 #include <linux/slab.h>
@@ -33,17 +34,30 @@
 struct tp_event {
 	struct xbpf_event *ev;
 	u32 prog_type;		/* the programs it takes; 0: none */
-	bool syscall;
 	u32 record_size;	/* what programs may read; 0: no fields */
+	struct perf_event_attr attr;	/* of the counters */
+	struct hlist_node cpuhp;	/* in tp_cpuhp_state's instances */
+	/*
+	 * A counter that is never enabled, open as long as the event: the
+	 * per-CPU counters are thus never the event's first or last perf
+	 * user, which (un)registers the tracepoint and takes the CPU hotplug
+	 * lock; they are opened and closed in CPU hotplug threads, while the
+	 * lock is held by whoever started the hotplug.
+	 */
+	struct perf_event *keeper;
+	struct mutex lock;		/* counters[], armed */
+	bool armed;
 	struct perf_event *counters[];	/* by CPU */
 };
+
+/* opens and closes the counters of CPUs as they come and go */
+static int tp_cpuhp_state;
 
 static void tp_overflow(struct perf_event *pe, struct perf_sample_data *data,
 			struct pt_regs *regs)
 {
 	struct tp_event *te = pe->overflow_handler_context;
 	u64 *rec, head;
-	u32 nr_hi = 0;
 
 	if (te->prog_type == BPF_PROG_TYPE_KPROBE) {
 		xbpf_event_run(te->ev, regs);
@@ -54,13 +68,7 @@ static void tp_overflow(struct perf_event *pe, struct perf_sample_data *data,
 	rec = data->raw->frag.data;
 	head = rec[0];
 	rec[0] = (unsigned long)regs;
-	if (te->syscall) {
-		nr_hi = ((u32 *)rec)[3];
-		((u32 *)rec)[3] = 0;
-	}
 	xbpf_event_run(te->ev, rec);
-	if (te->syscall)
-		((u32 *)rec)[3] = nr_hi;
 	rec[0] = head;
 }
 NOKPROBE_SYMBOL(tp_overflow);
@@ -82,9 +90,12 @@ static int tp_arm(struct xbpf_event *ev)
 	struct tp_event *te = ev->data;
 	int cpu;
 
+	mutex_lock(&te->lock);
+	te->armed = true;
 	for_each_possible_cpu(cpu)
 		if (te->counters[cpu])
 			perf_event_enable(te->counters[cpu]);
+	mutex_unlock(&te->lock);
 	return 0;
 }
 
@@ -93,19 +104,52 @@ static void tp_disarm(struct xbpf_event *ev)
 	struct tp_event *te = ev->data;
 	int cpu;
 
+	mutex_lock(&te->lock);
+	te->armed = false;
 	for_each_possible_cpu(cpu)
 		if (te->counters[cpu])
 			perf_event_disable(te->counters[cpu]);
+	mutex_unlock(&te->lock);
+}
+
+/* cpuhp callbacks: in the CPU's hotplug thread, or for each online CPU */
+static int tp_cpu_online(unsigned int cpu, struct hlist_node *node)
+{
+	struct tp_event *te = hlist_entry(node, struct tp_event, cpuhp);
+	struct perf_event *pe;
+
+	pe = perf_event_create_kernel_counter(&te->attr, cpu, NULL,
+					      tp_overflow, te);
+	if (IS_ERR(pe))
+		return PTR_ERR(pe);
+	mutex_lock(&te->lock);
+	te->counters[cpu] = pe;
+	if (te->armed)
+		perf_event_enable(pe);
+	mutex_unlock(&te->lock);
+	return 0;
+}
+
+static int tp_cpu_offline(unsigned int cpu, struct hlist_node *node)
+{
+	struct tp_event *te = hlist_entry(node, struct tp_event, cpuhp);
+	struct perf_event *pe;
+
+	mutex_lock(&te->lock);
+	pe = te->counters[cpu];
+	te->counters[cpu] = NULL;
+	mutex_unlock(&te->lock);
+	if (pe)
+		perf_event_release_kernel(pe);
+	return 0;
 }
 
 static void tp_free(struct xbpf_event *ev)
 {
 	struct tp_event *te = ev->data;
-	int cpu;
 
-	for_each_possible_cpu(cpu)
-		if (te->counters[cpu])
-			perf_event_release_kernel(te->counters[cpu]);
+	cpuhp_state_remove_instance(tp_cpuhp_state, &te->cpuhp);
+	perf_event_release_kernel(te->keeper);
 	/* a handler on another CPU may still be in the record it read */
 	synchronize_rcu();
 	kfree(te);
@@ -148,6 +192,19 @@ static u32 tp_record_size(struct trace_event_call *call)
 	return last->offset + last->size;
 }
 
+/* Which event is id, and which programs it takes: from a probing counter. */
+static struct perf_event *tp_probe_counter(struct perf_event_attr *attr)
+{
+	struct perf_event *pe;
+
+	cpus_read_lock();
+	pe = perf_event_create_kernel_counter(attr,
+					      cpumask_first(cpu_online_mask),
+					      NULL, NULL, NULL);
+	cpus_read_unlock();
+	return pe;
+}
+
 int xbpf_tracepoint_open(struct xbpf_event *ev)
 {
 	struct perf_event_attr attr = {
@@ -159,48 +216,74 @@ int xbpf_tracepoint_open(struct xbpf_event *ev)
 		.disabled	= 1,
 	};
 	struct trace_event_call *call;
+	struct perf_event *probe;
 	struct tp_event *te;
-	int cpu, err = 0;
+	u32 prog_type = 0, record_size = 0;
+	bool syscall = false;
+	int err;
 
-	te = kzalloc(struct_size(te, counters, nr_cpu_ids), GFP_KERNEL_ACCOUNT);
-	if (!te)
-		return -ENOMEM;
-	te->ev = ev;
-	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		struct perf_event *pe;
-
-		pe = perf_event_create_kernel_counter(&attr, cpu, NULL,
-						      tp_overflow, te);
-		if (IS_ERR(pe)) {
-			err = PTR_ERR(pe);
-			break;
-		}
-		te->counters[cpu] = pe;
-	}
-	cpus_read_unlock();
-	if (err) {
-		ev->data = te;
-		tp_free(ev);
-		return err;
-	}
-
-	call = te->counters[cpumask_first(cpu_online_mask)]->tp_event;
+	probe = tp_probe_counter(&attr);
+	if (IS_ERR(probe))
+		return PTR_ERR(probe);
+	call = probe->tp_event;
 	if (call) {
 		const char *system = call->class->system;
 
 		if (call->flags & TRACE_EVENT_FL_UKPROBE) {
-			te->prog_type = BPF_PROG_TYPE_KPROBE;
+			prog_type = BPF_PROG_TYPE_KPROBE;
 		} else if (system && !strcmp(system, "syscalls")) {
-			te->prog_type = BPF_PROG_TYPE_TRACEPOINT;
-			te->syscall = true;
+			prog_type = BPF_PROG_TYPE_TRACEPOINT;
+			syscall = true;
 		} else if (call->flags & TRACE_EVENT_FL_TRACEPOINT) {
-			te->prog_type = BPF_PROG_TYPE_TRACEPOINT;
+			prog_type = BPF_PROG_TYPE_TRACEPOINT;
 		}
-		if (te->prog_type == BPF_PROG_TYPE_TRACEPOINT)
-			te->record_size = tp_record_size(call);
+		if (prog_type == BPF_PROG_TYPE_TRACEPOINT)
+			record_size = tp_record_size(call);
+	}
+	/* syscall events are core kernel ones: call outlives the counter */
+	if (syscall) {
+		err = xbpf_syscall_tp_open(ev, call, record_size);
+		perf_event_release_kernel(probe);
+		return err;
+	}
+
+	te = kzalloc(struct_size(te, counters, nr_cpu_ids), GFP_KERNEL_ACCOUNT);
+	if (!te) {
+		perf_event_release_kernel(probe);
+		return -ENOMEM;
+	}
+	te->ev = ev;
+	te->prog_type = prog_type;
+	te->record_size = record_size;
+	te->attr = attr;
+	mutex_init(&te->lock);
+	te->keeper = probe;
+	/* opens a counter on each online CPU; undoes them on failure */
+	err = cpuhp_state_add_instance(tp_cpuhp_state, &te->cpuhp);
+	if (err) {
+		perf_event_release_kernel(probe);
+		kfree(te);
+		return err;
 	}
 	ev->kind = &tp_kind;
 	ev->data = te;
 	return 0;
+}
+
+int xbpf_tracepoint_init(void)
+{
+	int state;
+
+	state = cpuhp_setup_state_multi(CPUHP_AP_ONLINE_DYN,
+					"xbpf/tracepoint:online",
+					tp_cpu_online, tp_cpu_offline);
+	if (state < 0)
+		return state;
+	tp_cpuhp_state = state;
+	return 0;
+}
+
+void xbpf_tracepoint_uninit(void)
+{
+	cpuhp_remove_multi_state(tp_cpuhp_state);
 }

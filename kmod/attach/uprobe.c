@@ -3,9 +3,10 @@
  * uprobe and uretprobe events: the uprobe PMU's attr (config1 = path,
  * config2 = offset in the file, config bit 0 = return probe, bits 32-63 =
  * the offset of a USDT semaphore) on uprobe_register_refctr(). As in
- * Linux, the program runs only while the event is enabled, and for the
- * event's process only if it was opened for one (pid); programs see the
- * user registers.
+ * Linux, the program runs whether or not the event is ENABLEd (Linux
+ * runs a uprobe's BPF programs before it looks at perf's enabled events),
+ * and for the event's process only if it was opened for one (pid);
+ * programs see the user registers.
  */
 #include <linux/fs.h>
 #include <linux/kprobes.h>

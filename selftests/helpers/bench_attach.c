@@ -7,9 +7,24 @@
  * best of each over the rounds, so that a noisy host skews both alike.
  * Driven by selftests/bench_attach.sh, natively and under xbpf exec.
  */
+#include <signal.h>
 #include <time.h>
 
 #include "attach_common.h"
+
+static pid_t me;
+
+/* signal/signal_generate, a tracepoint that is not a syscall's */
+static void kill_loop(int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		kill(me, SIGUSR1);
+}
+
+/* the workload: one call, one event */
+static void (*work)(int n) = getpid_loop;
 
 static double ns_per_call(int calls)
 {
@@ -21,7 +36,7 @@ static double ns_per_call(int calls)
 		double ns;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		getpid_loop(calls);
+		work(calls);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		ns = ((t1.tv_sec - t0.tv_sec) * 1e9 + t1.tv_nsec - t0.tv_nsec) /
 		     calls;
@@ -50,6 +65,15 @@ int main(int argc, char **argv)
 	} else if (!strcmp(kind, "tracepoint")) {
 		prog = match_prog(BPF_PROG_TYPE_TRACEPOINT, map, 16, 8, 0);
 		ev = tp_open("syscalls/sys_exit_getpid");
+	} else if (!strcmp(kind, "tp_signal")) {
+		/* sig (SIGUSR1) and errno (0) at 8, as one u64 */
+		me = getpid();
+		signal(SIGUSR1, SIG_IGN);
+		work = kill_loop;
+		close(map);
+		map = match_map(SIGUSR1);
+		prog = match_prog(BPF_PROG_TYPE_TRACEPOINT, map, 8, 8, 0);
+		ev = tp_open("signal/signal_generate");
 	} else if (!strcmp(kind, "raw_tp")) {
 		prog = match_prog(BPF_PROG_TYPE_RAW_TRACEPOINT, map, 8, 0, 0);
 	} else {
