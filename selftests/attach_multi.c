@@ -10,6 +10,8 @@
  * the native pass checks exactly that. Everything else runs in the xbpf
  * pass only, with Linux 6.1's CONFIG_FPROBE=y behaviour as expectation.
  */
+#include <sched.h>
+
 #include <kselftest_harness.h>
 
 #include "attach_common.h"
@@ -330,6 +332,33 @@ TEST(bad_input)
 	workload();
 	check_counts(_metadata, map, 1, 0);
 	close(link);
+	close(prog);
+	close(map);
+}
+
+/* The program runs on every CPU. */
+TEST(every_cpu)
+{
+	int map, prog, link, cpu, ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set, old;
+
+	if (!running_under_xbpf())
+		SKIP(return, "xbpf only: Debian's 6.1 has no kprobe_multi");
+	ASSERT_FD(map, hit_map());
+	ASSERT_FD(prog, multi_prog(map, BPF_TRACE_KPROBE_MULTI));
+	ASSERT_FD(link, multi_link(prog, BPF_F_KPROBE_MULTI_RETURN,
+				   (const char **)funcs, NULL, cookies,
+				   NFUNC));
+	ASSERT_OK(sched_getaffinity(0, sizeof(old), &old));
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		ASSERT_OK(sched_setaffinity(0, sizeof(set), &set));
+		workload();
+	}
+	sched_setaffinity(0, sizeof(old), &old);
+	close(link);
+	check_counts(_metadata, map, ncpu, 0);
 	close(prog);
 	close(map);
 }
