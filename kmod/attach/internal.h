@@ -114,4 +114,8 @@ int xbpf_link_publish(struct xbpf_link *link);
 /* A new reference to the program behind a user fd, or ERR_PTR. */
 struct xbpf_prog *xbpf_attach_prog_get(u32 ufd);
 
+/* kprobe_multi.c: BPF_LINK_CREATE with BPF_TRACE_KPROBE_MULTI */
+int xbpf_kprobe_multi_attach(const union bpf_attr *attr,
+			     struct xbpf_prog *prog);
+
 #endif /* XBPF_ATTACH_INTERNAL_H */

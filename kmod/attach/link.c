@@ -12,8 +12,9 @@
  *
  * Linux 6.1's raw tracepoint, perf event and kprobe_multi links have no
  * detach and no program update: BPF_LINK_DETACH answers EOPNOTSUPP and
- * BPF_LINK_UPDATE EINVAL for them, here too. BPF_TRACE_KPROBE_MULTI is
- * EOPNOTSUPP, as on Linux built without CONFIG_FPROBE (Debian's 6.1).
+ * BPF_LINK_UPDATE EINVAL for them, here too. BPF_TRACE_KPROBE_MULTI links
+ * are kprobe_multi.c's, built on kprobes: xbpf has them where Debian's 6.1
+ * (no CONFIG_FPROBE) answers EOPNOTSUPP.
  */
 #include <linux/capability.h>
 #include <linux/file.h>
@@ -144,7 +145,7 @@ int xbpf_link_create(const union bpf_attr *attr)
 		if (attach_type == BPF_PERF_EVENT)
 			ret = perf_link_attach(attr, prog);
 		else if (attach_type == BPF_TRACE_KPROBE_MULTI)
-			ret = -EOPNOTSUPP;
+			ret = xbpf_kprobe_multi_attach(attr, prog);
 		break;
 	case BPF_PROG_TYPE_PERF_EVENT:
 	case BPF_PROG_TYPE_TRACEPOINT:
