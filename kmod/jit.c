@@ -39,6 +39,7 @@
  *	jit_harden=1	constant blinding for every program (0: off)
  */
 #include <linux/genalloc.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
@@ -65,6 +66,26 @@ extern u8 xbpf_jit_arena[];
 #define ARENA_GRANULE_ORDER	6
 
 static struct gen_pool *arena;
+
+/*
+ * An image of at most a page is placed within one page (aligned to its
+ * size rounded up to a power of two): one iTLB entry covers it, and
+ * emulators that translate code by page (QEMU's TCG) can chain its jumps
+ * directly. Past a page, or when fragmentation leaves no aligned room,
+ * anywhere.
+ */
+static unsigned long arena_alloc(size_t size)
+{
+	struct genpool_data_align align = {
+		.align = roundup_pow_of_two(size),
+	};
+	unsigned long addr = 0;
+
+	if (size <= PAGE_SIZE)
+		addr = gen_pool_alloc_algo(arena, size,
+					   gen_pool_first_fit_align, &align);
+	return addr ? addr : gen_pool_alloc(arena, size);
+}
 
 struct xbpf_jit_image {
 	unsigned long addr;	/* in the arena: the entry */
@@ -174,7 +195,7 @@ static int jit_emit_image(struct xbpf_prog *prog,
 			goto err_img;
 		}
 		img->size = round_up(len, 1U << ARENA_GRANULE_ORDER);
-		img->addr = gen_pool_alloc(arena, img->size);
+		img->addr = arena_alloc(img->size);
 		if (!img->addr) {
 			err = -ENOSPC;
 			goto err_img;
