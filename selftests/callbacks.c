@@ -861,6 +861,47 @@ TEST(for_each_writes_values)
 	close(fd);
 }
 
+/* Deleting the element the callback is given goes on to the next one. */
+TEST(for_each_deletes)
+{
+	int fd = make_map(_metadata, BPF_MAP_TYPE_HASH, 5, 8);
+	const struct bpf_insn insns[] = {
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 0),
+		BPF_LD_MAP_FD_N(BPF_REG_1, fd),
+		BPF_LD_FUNC(BPF_REG_2, 6),
+		BPF_MOV64_REG(BPF_REG_3, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, -8),
+		BPF_MOV64_IMM(BPF_REG_4, 0),
+		BPF_EMIT_CALL(BPF_FUNC_for_each_map_elem),
+		BPF_EXIT_INSN(),
+		/* cb(map, key, value, ctx): return map_delete_elem(map, key) */
+		BPF_EMIT_CALL(BPF_FUNC_map_delete_elem),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 2),
+		BPF_MOV64_IMM(BPF_REG_0, 1),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	__u32 key = 0, next;
+	int prog;
+
+	prog = load_cb(insns, ARRAY_SIZE(insns));
+	ASSERT_LE(0, prog) {
+		TH_LOG("load failed: %s\n%s", errno_str(errno), log_buf);
+	}
+	{
+		__u32 retval;
+
+		ASSERT_OK(prog_run(prog, 1, &retval));
+		EXPECT_EQ(5, retval);
+		ASSERT_OK(prog_run(prog, 1, &retval));
+		EXPECT_EQ(0, retval);
+	}
+	EXPECT_ERRNO(ENOENT, sys_map_next_key(fd, &key, &next));
+	close(prog);
+	close(fd);
+}
+
 TEST(for_each_flags)
 {
 	int fd = make_map(_metadata, BPF_MAP_TYPE_ARRAY, 4, 4);
