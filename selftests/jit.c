@@ -474,9 +474,11 @@ TEST(cpu_number_on_each_cpu)
 
 /*
  * xbpf only (Linux counts only with kernel.bpf_stats_enabled): statistics
- * are always on. run_cnt counts every run exactly; run_time_ns, exact for
- * a program's first 256 runs per CPU and sampled after, stays near what
- * the test run measured around the same runs.
+ * are always on. run_cnt counts every run exactly. A program's first 256
+ * runs per CPU are each timed, so their run_time_ns lies within what the
+ * test run measured around them; later runs are sampled (an unbiased but
+ * heavy-tailed estimate: one sampled run that the host stalls counts for
+ * up to 31), so for them only growth is checked.
  */
 TEST(stats_always_on)
 {
@@ -488,7 +490,7 @@ TEST(stats_always_on)
 	unsigned char pkt[64] = { 0 };
 	struct bpf_prog_info info;
 	union bpf_attr attr;
-	__u64 measured;
+	__u64 measured, exact;
 	int fd;
 
 	if (!running_under_xbpf())
@@ -499,18 +501,27 @@ TEST(stats_always_on)
 	attr.test.prog_fd = fd;
 	attr.test.data_in = ptr_to_u64(pkt);
 	attr.test.data_size_in = sizeof(pkt);
-	attr.test.repeat = 3000;
+	attr.test.repeat = 200;
 	ASSERT_EQ(0, sys_bpf(BPF_PROG_TEST_RUN, &attr, sizeof(attr)));
 	EXPECT_EQ(1999 * 2000 / 2 & 0xffffffffU, attr.test.retval);
 	memset(&info, 0, sizeof(info));
 	ASSERT_EQ(0, prog_info(fd, &info));
-	EXPECT_EQ(3000, info.run_cnt);
-	/* the test run's mean, times the runs; the sum is an estimate */
-	measured = (__u64)attr.test.duration * 3000;
-	EXPECT_LT(0, info.run_time_ns);
-	EXPECT_LE(measured / 2, info.run_time_ns);
-	EXPECT_GE(measured * 2, info.run_time_ns);
-	TH_LOG("run_time_ns %llu, test run %llu", info.run_time_ns, measured);
+	EXPECT_EQ(200, info.run_cnt);
+	/* the mean, rounded down, times the runs: at most the time spent */
+	measured = (__u64)attr.test.duration * 200;
+	exact = info.run_time_ns;
+	EXPECT_LE(measured / 2, exact);
+	EXPECT_GE(measured + measured / 10 + 200, exact);
+	TH_LOG("exact: run_time_ns %llu, test run %llu", exact, measured);
+
+	attr.test.repeat = 3000;
+	ASSERT_EQ(0, sys_bpf(BPF_PROG_TEST_RUN, &attr, sizeof(attr)));
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, prog_info(fd, &info));
+	EXPECT_EQ(3200, info.run_cnt);
+	EXPECT_LT(exact, info.run_time_ns);
+	TH_LOG("sampled: run_time_ns %llu, test run %llu",
+	       info.run_time_ns - exact, (__u64)attr.test.duration * 3000);
 	close(fd);
 }
 
