@@ -1091,14 +1091,20 @@ static void emit_tail_call(struct jit_ctx *c)
 	emit_alu_imm(c, true, 0, RSP, 16);
 }
 
+/* The current function's epilogue: unwind, return, int3. */
+static void emit_epilogue(struct jit_ctx *c)
+{
+	emit_unwind(c);
+	emit_ret(c);
+	emit1(c, 0xcc);
+}
+
 /* Return 0 from the current function, as a failed packet load does. */
 static void emit_return_zero(struct jit_ctx *c)
 {
 	emit_rr(c, false, 0x31, RAX, RAX);
 	if (c->fsaved && c->cur_func) {
-		emit_unwind(c);
-		emit_ret(c);
-		emit1(c, 0xcc);
+		emit_epilogue(c);
 	} else {
 		emit_rel32(c, 0xe9, c->prev[c->len]);
 	}
@@ -1256,14 +1262,10 @@ static void emit_insn(struct jit_ctx *c, u32 i)
 		emit_call(c, i);
 		break;
 	case XBPF_FORM_EXIT:
-		if (c->fsaved && c->cur_func) {
-			/* a subprogram's own epilogue */
-			emit_unwind(c);
-			emit_ret(c);
-			emit1(c, 0xcc);
-		} else {
+		if (c->fsaved && c->cur_func)
+			emit_epilogue(c);	/* a subprogram's own */
+		else
 			emit_jump(c, CC_ALWAYS, i, c->len);
-		}
 		break;
 	case XBPF_FORM_LDX:
 		emit_ldx(c, BPF_SIZE(insn->code), reg_map[insn->dst_reg],
@@ -1377,9 +1379,7 @@ static void jit_pass(struct jit_ctx *c)
 	c->cur_func = 0;
 	if (c->fsaved)
 		c->saved = c->fsaved[0];
-	emit_unwind(c);
-	emit_ret(c);
-	emit1(c, 0xcc);
+	emit_epilogue(c);
 	c->thunk = c->pos;
 	if (c->thunk_used)
 		emit_thunk(c);
@@ -1533,33 +1533,32 @@ static unsigned long tail_guess(const struct jit_ctx *c, u32 i)
 	return jit_near(c, g) ? g : 0;
 }
 
+static bool is_tail_call(const struct jit_ctx *c, u32 i)
+{
+	const struct bpf_insn *insn = &c->insns[i];
+
+	return !(c->iflags[i] & INSN_IMM_HI) &&
+	       insn->code == (BPF_JMP | BPF_CALL) &&
+	       insn->src_reg != BPF_PSEUDO_CALL &&
+	       insn->imm == BPF_FUNC_tail_call;
+}
+
 /* Settle the guess of every tail call site, once for all passes. */
 static int jit_tail_guesses(struct jit_ctx *c)
 {
-	const struct bpf_insn *insn;
 	u32 i, n = 0;
 
 	if (!c->tail_calls || !c->prog->ops->tail_inline)
 		return 0;
-	for (i = 0; i < c->len; i++) {
-		insn = &c->insns[i];
-		n += !(c->iflags[i] & INSN_IMM_HI) &&
-		     insn->code == (BPF_JMP | BPF_CALL) &&
-		     insn->src_reg != BPF_PSEUDO_CALL &&
-		     insn->imm == BPF_FUNC_tail_call;
-	}
+	for (i = 0; i < c->len; i++)
+		n += is_tail_call(c, i);
 	c->tguess = xbpf_core_zalloc(sizeof(*c->tguess) * n);
 	if (!c->tguess)
 		return -ENOMEM;
 	c->nr_tsites = n;
-	for (n = 0, i = 0; i < c->len; i++) {
-		insn = &c->insns[i];
-		if (!(c->iflags[i] & INSN_IMM_HI) &&
-		    insn->code == (BPF_JMP | BPF_CALL) &&
-		    insn->src_reg != BPF_PSEUDO_CALL &&
-		    insn->imm == BPF_FUNC_tail_call)
+	for (n = 0, i = 0; i < c->len; i++)
+		if (is_tail_call(c, i))
 			c->tguess[n++] = tail_guess(c, i);
-	}
 	return 0;
 }
 
