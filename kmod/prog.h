@@ -207,6 +207,12 @@ void xbpf_jit_func_range(const struct xbpf_prog *prog, u32 i, u64 *addr,
 			 u32 *len);
 
 /*
+ * Code that every run passes through (run loops, hook handlers): kept
+ * together in one page of text, .text.xbpf_hot (see kmod/hot.S).
+ */
+#define __xbpf_hot	noinline __section(".text.xbpf_hot")
+
+/*
  * Loops that run programs many times (test runs) bracket a batch of
  * __xbpf_prog_run() calls with these, as xbpf_prog_run() does each run,
  * and leave the bracket to reschedule.
@@ -327,6 +333,12 @@ void xbpf_prog_array_jit_ops(struct xbpf_interp_ops *ops);
 
 /* Run prog on ctx: RCU, no migration, recursion-guarded, counted. */
 u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);
+/*
+ * A test run's loop: run prog on ctx repeat times (at least once), the
+ * mean time per run in *duration; -EINTR if a signal comes first.
+ */
+int xbpf_test_repeat(struct xbpf_prog *prog, const void *ctx, u32 repeat,
+		     u32 *retval, u32 *duration);
 
 
 /*

@@ -10,11 +10,13 @@
  * tracing program that fires inside another one gets its own; beyond that
  * the run is skipped and counted as a recursion miss.
  */
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/u64_stats_sync.h>
 
@@ -29,7 +31,7 @@ int xbpf_run_stats = 1;
 module_param_named(stats, xbpf_run_stats, int, 0644);
 MODULE_PARM_DESC(stats, "run_time_ns: 0 off, 1 sampled after 256 runs per CPU (default), 2 every run");
 
-u32 xbpf_stats_span_end(struct xbpf_prog_stats *st)
+__xbpf_hot u32 xbpf_stats_span_end(struct xbpf_prog_stats *st)
 {
 	u32 weight = st->span ? st->span : 1, x;
 
@@ -49,7 +51,7 @@ u32 xbpf_stats_span_end(struct xbpf_prog_stats *st)
 	return weight;
 }
 
-u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx)
+__xbpf_hot u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx)
 {
 	u32 ret;
 
@@ -57,6 +59,46 @@ u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx)
 	ret = __xbpf_prog_run(prog, ctx);
 	xbpf_run_exit();
 	return ret;
+}
+
+/*
+ * Run the program repeat times (at least once); duration is the mean in
+ * ns. Between runs the task may be rescheduled, which is not timed, or
+ * interrupted by a signal, which ends the test.
+ */
+__xbpf_hot int xbpf_test_repeat(struct xbpf_prog *prog, const void *ctx,
+				 u32 repeat, u32 *retval, u32 *duration)
+{
+	u64 start, spent = 0;
+	u32 runs = 0;
+
+	if (!repeat)
+		repeat = 1;
+
+	start = ktime_get_ns();
+	xbpf_run_enter();
+	for (;;) {
+		*retval = __xbpf_prog_run(prog, ctx);
+		if (++runs >= repeat)
+			break;
+		if (signal_pending(current)) {
+			xbpf_run_exit();
+			return -EINTR;
+		}
+		if (need_resched()) {
+			xbpf_run_exit();
+			spent += ktime_get_ns() - start;
+			cond_resched();
+			start = ktime_get_ns();
+			xbpf_run_enter();
+		}
+	}
+	xbpf_run_exit();
+	spent += ktime_get_ns() - start;
+
+	do_div(spent, runs);
+	*duration = spent > U32_MAX ? U32_MAX : (u32)spent;
+	return 0;
 }
 
 void xbpf_prog_inc_misses(struct xbpf_prog *prog)

@@ -42,7 +42,7 @@
 			 PERF_FLAG_PID_CGROUP | PERF_FLAG_FD_CLOEXEC)
 
 static DEFINE_PER_CPU(int, xbpf_trace_active);
-u32 xbpf_attach_run(struct xbpf_prog *prog, const void *ctx, u64 cookie,
+__xbpf_hot u32 xbpf_attach_run(struct xbpf_prog *prog, const void *ctx, u64 cookie,
 		    u64 func_ip)
 {
 	struct xbpf_run_ctx run_ctx = { .cookie = cookie, .func_ip = func_ip };
@@ -64,7 +64,7 @@ out:
 }
 NOKPROBE_SYMBOL(xbpf_attach_run);
 
-u32 xbpf_event_run(struct xbpf_event *ev, const void *ctx)
+__xbpf_hot u32 xbpf_event_run(struct xbpf_event *ev, const void *ctx)
 {
 	struct xbpf_prog *prog;
 	u32 ret = 1;

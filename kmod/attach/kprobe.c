@@ -33,7 +33,7 @@ struct kprobe_event {
 	};
 };
 
-static int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
+static __xbpf_hot int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct kprobe_event *ke = container_of(kp, struct kprobe_event, kp);
 
@@ -42,7 +42,7 @@ static int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(kprobe_pre);
 
-static int kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static __xbpf_hot int kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct kretprobe *rp = get_kretprobe(ri);
 	struct kprobe_event *ke;

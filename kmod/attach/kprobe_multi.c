@@ -62,7 +62,7 @@ struct kmulti_link {
 	void **batch;			/* kprobe or kretprobe pointers */
 };
 
-static int kmulti_pre(struct kprobe *kp, struct pt_regs *regs)
+static __xbpf_hot int kmulti_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct kmulti_probe *mp = container_of(kp, struct kmulti_probe, kp);
 
@@ -71,7 +71,7 @@ static int kmulti_pre(struct kprobe *kp, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(kmulti_pre);
 
-static int kmulti_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static __xbpf_hot int kmulti_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct kretprobe *rp = get_kretprobe(ri);
 	struct kmulti_probe *mp;

@@ -19,7 +19,7 @@ struct sample_event {
 	struct perf_event *counter;
 };
 
-static void sample_overflow(struct perf_event *pe,
+static __xbpf_hot void sample_overflow(struct perf_event *pe,
 			    struct perf_sample_data *data,
 			    struct pt_regs *regs)
 {

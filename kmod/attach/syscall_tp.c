@@ -66,7 +66,7 @@ struct sys_tp_event {
 
 static DEFINE_MUTEX(sys_tp_mutex);	/* the dirs' tp, armed and lists */
 
-static struct hlist_head *sys_tp_head(struct sys_tp_dir *dir,
+static __xbpf_hot struct hlist_head *sys_tp_head(struct sys_tp_dir *dir,
 				      struct pt_regs *regs)
 {
 	unsigned long nr;
@@ -80,7 +80,7 @@ static struct hlist_head *sys_tp_head(struct sys_tp_dir *dir,
 }
 NOKPROBE_SYMBOL(sys_tp_head);
 
-static void sys_tp_run(struct hlist_head *head, struct sys_tp_record *rec)
+static __xbpf_hot void sys_tp_run(struct hlist_head *head, struct sys_tp_record *rec)
 {
 	struct sys_tp_event *st;
 
@@ -104,7 +104,7 @@ static struct sys_tp_dir sys_tp_exit = {
 	.probe		= sys_tp_exit_probe,
 };
 
-static void sys_tp_enter_probe(void *data, struct pt_regs *regs, long id)
+static __xbpf_hot void sys_tp_enter_probe(void *data, struct pt_regs *regs, long id)
 {
 	struct hlist_head *head = sys_tp_head(&sys_tp_enter, regs);
 	struct sys_tp_record rec;
@@ -118,7 +118,7 @@ static void sys_tp_enter_probe(void *data, struct pt_regs *regs, long id)
 }
 NOKPROBE_SYMBOL(sys_tp_enter_probe);
 
-static void sys_tp_exit_probe(void *data, struct pt_regs *regs, long ret)
+static __xbpf_hot void sys_tp_exit_probe(void *data, struct pt_regs *regs, long ret)
 {
 	struct hlist_head *head = sys_tp_head(&sys_tp_exit, regs);
 	struct sys_tp_record rec;

@@ -16,19 +16,19 @@
 
 static DEFINE_PER_CPU(struct xbpf_run_ctx *, run_ctx);
 
-struct xbpf_run_ctx *xbpf_run_ctx_set(struct xbpf_run_ctx *ctx)
+__xbpf_hot struct xbpf_run_ctx *xbpf_run_ctx_set(struct xbpf_run_ctx *ctx)
 {
 	return this_cpu_xchg(run_ctx, ctx);
 }
 
-u64 xbpf_run_cookie(void)
+__xbpf_hot u64 xbpf_run_cookie(void)
 {
 	struct xbpf_run_ctx *ctx = this_cpu_read(run_ctx);
 
 	return ctx ? ctx->cookie : 0;
 }
 
-u64 xbpf_run_func_ip(void)
+__xbpf_hot u64 xbpf_run_func_ip(void)
 {
 	struct xbpf_run_ctx *ctx = this_cpu_read(run_ctx);
 

@@ -492,46 +492,6 @@ static void sf_skb_to_ctx(const struct sk_buff *skb, struct __sk_buff *ctx)
 }
 
 /*
- * Run the program repeat times (at least once); duration is the mean in
- * ns. Between runs the task may be rescheduled, which is not timed, or
- * interrupted by a signal, which ends the test.
- */
-static int sf_test_repeat(struct xbpf_prog *prog, struct sk_buff *skb,
-			  u32 repeat, u32 *retval, u32 *duration)
-{
-	u64 start, spent = 0;
-	u32 runs = 0;
-
-	if (!repeat)
-		repeat = 1;
-
-	start = ktime_get_ns();
-	xbpf_run_enter();
-	for (;;) {
-		*retval = __xbpf_prog_run(prog, skb);
-		if (++runs >= repeat)
-			break;
-		if (signal_pending(current)) {
-			xbpf_run_exit();
-			return -EINTR;
-		}
-		if (need_resched()) {
-			xbpf_run_exit();
-			spent += ktime_get_ns() - start;
-			cond_resched();
-			start = ktime_get_ns();
-			xbpf_run_enter();
-		}
-	}
-	xbpf_run_exit();
-	spent += ktime_get_ns() - start;
-
-	do_div(spent, runs);
-	*duration = spent > U32_MAX ? U32_MAX : (u32)spent;
-	return 0;
-}
-
-/*
  * Copy out the packet, clamped to a nonzero data_size_out (then -ENOSPC,
  * which even a later fault does not turn into -EFAULT, as in Linux), and
  * its full size, retval and duration.
@@ -677,7 +637,7 @@ static int sf_test_run(struct xbpf_prog *prog, const union bpf_attr *kattr,
 			goto out;
 	}
 
-	ret = sf_test_repeat(prog, skb, kattr->test.repeat, &retval,
+	ret = xbpf_test_repeat(prog, skb, kattr->test.repeat, &retval,
 			     &duration);
 	if (ret)
 		goto out;

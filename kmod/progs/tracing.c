@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* What the tracing program types share. */
-#include <linux/ktime.h>
 #include <linux/sched.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -19,10 +17,9 @@ int xbpf_tracing_test_run(struct xbpf_prog *prog, const union bpf_attr *attr,
 			  size_t ctx_buf_size)
 {
 	u32 ctx_size = attr->test.ctx_size_in, repeat = attr->test.repeat;
-	u32 retval = 0, duration, i;
+	u32 retval = 0, duration;
 	const void *run_ctx;
 	void *ctx, *ctx_buf = NULL;
-	u64 start, total;
 	int err = 0;
 
 	if (!attr->test.ctx_in)
@@ -49,31 +46,9 @@ int xbpf_tracing_test_run(struct xbpf_prog *prog, const union bpf_attr *attr,
 		run_ctx = make_ctx(ctx, ctx_buf);
 	}
 
-	err = 0;
-	if (!repeat)
-		repeat = 1;
-	start = ktime_get_ns();
-	total = 0;
-	xbpf_run_enter();
-	for (i = 0; i < repeat; i++) {
-		retval = __xbpf_prog_run(prog, run_ctx);
-		if (signal_pending(current)) {
-			xbpf_run_exit();
-			err = -EINTR;
-			goto out;
-		}
-		if (need_resched()) {
-			xbpf_run_exit();
-			total += ktime_get_ns() - start;
-			cond_resched();
-			start = ktime_get_ns();
-			xbpf_run_enter();
-		}
-	}
-	xbpf_run_exit();
-	total += ktime_get_ns() - start;
-	do_div(total, repeat);
-	duration = total > U32_MAX ? U32_MAX : (u32)total;
+	err = xbpf_test_repeat(prog, run_ctx, repeat, &retval, &duration);
+	if (err)
+		goto out;
 	if (copy_to_user(&uattr->test.retval, &retval, sizeof(retval)) ||
 	    copy_to_user(&uattr->test.duration, &duration, sizeof(duration)))
 		err = -EFAULT;
