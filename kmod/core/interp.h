@@ -67,6 +67,15 @@ struct xbpf_interp_ops {
 	 * Only a guess, which the code checks before it jumps there.
 	 */
 	unsigned long (*tail_guess)(void *cookie, u64 map, u32 key);
+	/*
+	 * For the JIT, optional, with tail_inline: for a tail call whose map
+	 * and index are these constants on every path, where the slot is
+	 * kept for the program's life, or NULL if map is not known to be a
+	 * prog array of the program's; *past_end set (and NULL) if key is
+	 * beyond its end, so that the call always falls through.
+	 */
+	const void *(*tail_slot)(void *cookie, u64 map, u32 key,
+				 bool *past_end);
 };
 
 /*

@@ -174,8 +174,17 @@ static const u8 probe_kept[] = { RAX, RDI, RSI, RDX, RCX, R8, R10 };
 #define INSN_FUNC	0x1	/* a subprogram starts here */
 #define INSN_IMM_HI	0x2	/* second half of an ld_imm64 */
 #define INSN_CALLBACK	0x4	/* a callback starts here: called indirectly */
+#define INSN_TARGET	0x8	/* a jump lands here */
 
 #define ENDBR_SIZE	4
+
+/* A tail call site, as far as the JIT knows it before the passes. */
+struct tail_site {
+	unsigned long guess;	/* a target to jump to directly, or 0 */
+	/* R2 and R3 are constants on every path to the call: */
+	const void *slot;	/* where their slot is kept, or NULL */
+	bool never;		/* R3 is past the end of R2's array */
+};
 
 struct jit_ctx {
 	const struct xbpf_interp_prog *prog;
@@ -224,10 +233,10 @@ struct jit_ctx {
 	bool tail_calls;
 	bool thunk_used;
 	/*
-	 * The target each tail call site guesses, in insn order (0: none),
-	 * settled before the passes, and the site being emitted.
+	 * What is known of each tail call site, in insn order, settled
+	 * before the passes, and the site being emitted.
 	 */
-	unsigned long *tguess;
+	struct tail_site *tsites;
 	u32 nr_tsites, tsite;
 };
 
@@ -1007,46 +1016,72 @@ static void emit_ld_imm64(struct jit_ctx *c, const struct bpf_insn *insn)
  * program the slot held when this one was loaded (found from an ld_imm64
  * of R2 and a mov of R3 just before the call), else this program itself.
  * A wrong guess costs a compare.
+ *
+ * Where R2 and R3 are those constants on every path to the call
+ * (ops->tail_slot), the index is checked here, once: past the array's
+ * end the call is no code at all, and otherwise "movabs rax, slot; mov
+ * rax, [rax]" reads the slot, and the guess is tried before the test
+ * for an image (a guess is one).
  */
 static void emit_tail_call_inline(struct jit_ctx *c)
 {
 	const struct xbpf_interp_ops *ops = c->prog->ops;
 	const int entry = ops->pa_prog_run +
 			  offsetof(struct xbpf_jit_prog, tail_entry);
-	unsigned long guess = 0;
-	u32 fail[4], i, miss;
+	struct tail_site site = { 0 };
+	u32 fail[4], i, miss, nr_fail = 0;
 
 	if (c->tsite < c->nr_tsites)
-		guess = c->tguess[c->tsite++];
+		site = c->tsites[c->tsite++];
+	if (site.never)
+		return;
 
-	emit_mov(c, false, RDX, RDX);
-	emit_rm(c, false, false, 0x3b, RDX, RSI, ops->pa_max_entries);
-	fail[0] = emit_jcc8(c, CC_AE);
+	if (!site.slot) {
+		emit_mov(c, false, RDX, RDX);
+		emit_rm(c, false, false, 0x3b, RDX, RSI,
+			ops->pa_max_entries);
+		fail[nr_fail++] = emit_jcc8(c, CC_AE);
+	}
 	emit_alu_imm(c, false, DIGIT_CMP, TAIL_CNT, XBPF_MAX_TAIL_CALL_CNT);
-	fail[1] = emit_jcc8(c, CC_AE);
+	fail[nr_fail++] = emit_jcc8(c, CC_AE);
 	emit_alu_imm(c, false, 0, TAIL_CNT, 1);
-	emit_rm(c, true, false, 0x8b, RAX, RSI, ops->pa_slots);
-	/* mov rax, [rax + rdx * 8] */
-	emit_rex(c, true, RAX, RAX, false);
-	emit1(c, 0x8b);
-	emit1(c, 0x04);
-	emit1(c, 3 << 6 | (RDX & 7) << 3 | (RAX & 7));
+	if (site.slot) {
+		emit_mov_imm64(c, RAX, (unsigned long)site.slot);
+		emit_rm(c, true, false, 0x8b, RAX, RAX, 0);
+	} else {
+		emit_rm(c, true, false, 0x8b, RAX, RSI, ops->pa_slots);
+		/* mov rax, [rax + rdx * 8] */
+		emit_rex(c, true, RAX, RAX, false);
+		emit1(c, 0x8b);
+		emit1(c, 0x04);
+		emit1(c, 3 << 6 | (RDX & 7) << 3 | (RAX & 7));
+	}
 	emit_rr(c, true, 0x85, RAX, RAX);
-	fail[2] = emit_jcc8(c, CC_E);		/* empty slot */
+	fail[nr_fail++] = emit_jcc8(c, CC_E);	/* empty slot */
 	emit_rm(c, true, false, 0x8b, RAX, RAX, entry);
-	emit_rr(c, true, 0x85, RAX, RAX);
-	fail[3] = emit_jcc8(c, CC_E);		/* not JITed */
-	emit_unwind(c);
-	if (guess) {
-		/* movabs r11, guess; cmp rax, r11; jne 1f; jmp guess; 1: */
-		emit_mov_imm64(c, TMP, guess);
+	if (site.slot && site.guess) {
+		/* movabs r11, guess; cmp rax, r11; jne 1f; (unwind); jmp guess */
+		emit_mov_imm64(c, TMP, site.guess);
 		emit_rr(c, true, 0x39, TMP, RAX);
 		miss = emit_jcc8(c, CC_NE);
-		emit_rel32_abs(c, 0xe9, guess);
+		emit_unwind(c);
+		emit_rel32_abs(c, 0xe9, site.guess);
+		land8(c, miss);
+		site.guess = 0;
+	}
+	emit_rr(c, true, 0x85, RAX, RAX);
+	fail[nr_fail++] = emit_jcc8(c, CC_E);	/* not JITed */
+	emit_unwind(c);
+	if (site.guess) {
+		/* movabs r11, guess; cmp rax, r11; jne 1f; jmp guess; 1: */
+		emit_mov_imm64(c, TMP, site.guess);
+		emit_rr(c, true, 0x39, TMP, RAX);
+		miss = emit_jcc8(c, CC_NE);
+		emit_rel32_abs(c, 0xe9, site.guess);
 		land8(c, miss);
 	}
 	emit_jmp_rax(c);
-	for (i = 0; i < ARRAY_SIZE(fail); i++)
+	for (i = 0; i < nr_fail; i++)
 		land8(c, fail[i]);
 }
 
@@ -1441,9 +1476,13 @@ static int jit_scan(struct jit_ctx *c)
 		case XBPF_FORM_JCOND_X:
 		case XBPF_FORM_JCOND_K:
 			ok = jump_ok(c, i, insn->off);
+			if (ok)
+				c->iflags[i + 1 + insn->off] |= INSN_TARGET;
 			break;
 		case XBPF_FORM_GOTOL:
 			ok = jump_ok(c, i, insn->imm);
+			if (ok)
+				c->iflags[i + 1 + insn->imm] |= INSN_TARGET;
 			break;
 		case XBPF_FORM_CALL:
 			if (insn->src_reg == BPF_PSEUDO_CALL) {
@@ -1492,23 +1531,27 @@ static int jit_scan(struct jit_ctx *c)
 }
 
 /*
- * The target tail call site i guesses: R2 and R3 set from constants by
- * the insns just before it (an ld_imm64 of the map, a mov of the key)
- * and ops->tail_guess knows the slot's program; else this image's own
- * entry (a program that tail-calls itself). 0 if not within a direct
- * jump's reach.
+ * What tail call site i can know before it runs. R2 and R3 set from
+ * constants by the insns just before it (an ld_imm64 of the map, a mov of
+ * the key): then ops->tail_guess may know the slot's program, the guess;
+ * else the guess is this image's own entry (a program that tail-calls
+ * itself), if within a direct jump's reach. And if no jump lands between
+ * those insns and the call, R2 and R3 are those constants on every path,
+ * and ops->tail_slot may say where the slot is kept.
  */
-static unsigned long tail_guess(const struct jit_ctx *c, u32 i)
+static struct tail_site tail_site(const struct jit_ctx *c, u32 i)
 {
 	const struct xbpf_interp_ops *ops = c->prog->ops;
 	const struct bpf_insn *insn;
-	bool have_map = false, have_key = false;
+	bool have_map = false, have_key = false, landed = false;
+	struct tail_site site = { 0 };
 	unsigned long g = 0;
 	u64 map = 0;
 	u32 key = 0, k;
 
 	for (k = i; k-- > 0 && i - k <= 4 && !(have_map && have_key); ) {
 		insn = &c->insns[k];
+		landed |= !!(c->iflags[k + 1] & (INSN_TARGET | INSN_FUNC));
 		if (c->iflags[k] & INSN_IMM_HI)
 			continue;
 		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW) &&
@@ -1530,7 +1573,11 @@ static unsigned long tail_guess(const struct jit_ctx *c, u32 i)
 		g = ops->tail_guess(c->prog->cookie, map, key);
 	if (!g && c->base)
 		g = c->base + c->main;
-	return jit_near(c, g) ? g : 0;
+	site.guess = jit_near(c, g) ? g : 0;
+	if (have_map && have_key && !landed && ops->tail_slot)
+		site.slot = ops->tail_slot(c->prog->cookie, map, key,
+					   &site.never);
+	return site;
 }
 
 static bool is_tail_call(const struct jit_ctx *c, u32 i)
@@ -1552,13 +1599,13 @@ static int jit_tail_guesses(struct jit_ctx *c)
 		return 0;
 	for (i = 0; i < c->len; i++)
 		n += is_tail_call(c, i);
-	c->tguess = xbpf_core_zalloc(sizeof(*c->tguess) * n);
-	if (!c->tguess)
+	c->tsites = xbpf_core_zalloc(sizeof(*c->tsites) * n);
+	if (!c->tsites)
 		return -ENOMEM;
 	c->nr_tsites = n;
 	for (n = 0, i = 0; i < c->len; i++)
 		if (is_tail_call(c, i))
-			c->tguess[n++] = tail_guess(c, i);
+			c->tsites[n++] = tail_site(c, i);
 	return 0;
 }
 
@@ -1789,7 +1836,7 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 		layout->passes = pass + 1;
 	}
 out:
-	xbpf_core_free(c.tguess);
+	xbpf_core_free(c.tsites);
 	xbpf_core_free(c.frames);
 	xbpf_core_free(mem);
 	return c.err ? c.err : (int)prev_len;

@@ -199,6 +199,38 @@ int xbpf_prog_array_tail_call(void *cookie, u64 map_ptr, u32 index,
 	return 0;
 }
 
+/* Is map one that the program names? (An ld_imm64 may hold anything.) */
+static bool prog_uses_map(const struct xbpf_prog *owner,
+			  const struct xbpf_map *map)
+{
+	u32 i;
+
+	for (i = 0; i < owner->used_map_cnt; i++)
+		if (owner->used_maps[i] == map)
+			return true;
+	return false;
+}
+
+/*
+ * The JIT's slot for a tail call through slot key of map, on every path:
+ * the program holds the map, so its slots stay where they are.
+ */
+static const void *prog_array_tail_slot(void *cookie, u64 map_ptr, u32 key,
+					bool *past_end)
+{
+	struct xbpf_map *map = (struct xbpf_map *)(unsigned long)map_ptr;
+
+	*past_end = false;
+	if (!prog_uses_map(cookie, map) ||
+	    map->map_type != BPF_MAP_TYPE_PROG_ARRAY)
+		return NULL;
+	if (key >= map->max_entries) {
+		*past_end = true;
+		return NULL;
+	}
+	return &to_parray(map)->slots[key];
+}
+
 /*
  * The JIT's guess for a tail call through slot key of map: the entry of
  * the program there now. The code compares before it jumps, so a slot
@@ -211,13 +243,8 @@ static unsigned long prog_array_tail_guess(void *cookie, u64 map_ptr, u32 key)
 	struct xbpf_map *map = (struct xbpf_map *)(unsigned long)map_ptr;
 	struct xbpf_prog *prog;
 	unsigned long entry = 0;
-	u32 i;
 
-	/* only a map the program uses: the ld_imm64 may hold anything */
-	for (i = 0; i < owner->used_map_cnt; i++)
-		if (owner->used_maps[i] == map)
-			break;
-	if (i == owner->used_map_cnt ||
+	if (!prog_uses_map(owner, map) ||
 	    map->map_type != BPF_MAP_TYPE_PROG_ARRAY ||
 	    key >= map->max_entries)
 		return 0;
@@ -233,6 +260,7 @@ static unsigned long prog_array_tail_guess(void *cookie, u64 map_ptr, u32 key)
 void xbpf_prog_array_jit_ops(struct xbpf_interp_ops *ops)
 {
 	ops->tail_guess = prog_array_tail_guess;
+	ops->tail_slot = prog_array_tail_slot;
 	ops->tail_inline = true;
 	ops->pa_max_entries = offsetof(struct xbpf_prog_array, map.max_entries);
 	ops->pa_slots = offsetof(struct xbpf_prog_array, slots);

@@ -28,7 +28,7 @@ struct prog {
 	int (*build)(struct bpf_insn *insns);
 };
 
-static int array_fd = -1, hash_fd = -1, prog_array_fd = -1;
+static int array_fd = -1, hash_fd = -1, prog_array_fd = -1, tail_fd = -1;
 
 static int load_filter(const struct bpf_insn *insns, int cnt)
 {
@@ -70,6 +70,7 @@ static int tail_target(void)
 	fd = load_filter(prog, sizeof(prog) / sizeof(prog[0]));
 	if (fd < 0)
 		return -1;
+	tail_fd = fd;
 	return sys_map_update(prog_array_fd, &key, &fd, 0);
 }
 
@@ -375,7 +376,7 @@ static int run(int fd, __u32 repeat, __u32 *duration, __u32 *retval)
 static const char *dump_dir;
 
 /* Write the program's machine code to DIR/NAME.bin (for objdump). */
-static void dump_jited(const struct prog *pr, int fd)
+static void dump_jited(const char *name, int fd)
 {
 	static unsigned char code[1 << 16];
 	__u64 ksyms[64] = { 0 };
@@ -391,9 +392,9 @@ static void dump_jited(const struct prog *pr, int fd)
 	info.jited_ksyms = ptr_to_u64(ksyms);
 	if (sys_obj_info(fd, &info, &len) || !info.jited_prog_len)
 		return;
-	fprintf(stderr, "%s: %u bytes at %#llx\n", pr->name,
+	fprintf(stderr, "%s: %u bytes at %#llx\n", name,
 		info.jited_prog_len, (unsigned long long)ksyms[0]);
-	snprintf(path, sizeof(path), "%s/%s.bin", dump_dir, pr->name);
+	snprintf(path, sizeof(path), "%s/%s.bin", dump_dir, name);
 	f = fopen(path, "w");
 	if (!f)
 		return;
@@ -429,7 +430,7 @@ static int bench(const struct prog *pr, unsigned int ms, int trials)
 		return -1;
 	}
 	if (dump_dir)
-		dump_jited(pr, fd);
+		dump_jited(pr->name, fd);
 	/* calibrate: about ms per trial */
 	if (run(fd, 100, &dur, &retval))
 		goto fail;
@@ -484,6 +485,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_run: maps: %s\n", errno_str(errno));
 		return 1;
 	}
+	if (dump_dir)
+		dump_jited("tail_target", tail_fd);
 	for (i = 0; i < NPROGS; i++) {
 		int want = optind == argc;
 

@@ -1324,6 +1324,26 @@ static const struct xbpf_interp_ops tail_ops = {
 	.pa_prog_run = offsetof(struct fake_prog, jp),
 };
 
+/* The slot of a constant map and index: map is always a fake_parray. */
+static const void *fake_tail_slot(void *cookie, u64 map, u32 key,
+				  bool *past_end)
+{
+	const struct fake_parray *pa = (const void *)(unsigned long)map;
+
+	*past_end = key >= pa->max_entries;
+	return *past_end ? NULL : &pa->slots[key];
+}
+
+static const struct xbpf_interp_ops tail_slot_ops = {
+	.tail_call = fake_tail_call,
+	.tail_guess = fake_tail_guess,
+	.tail_slot = fake_tail_slot,
+	.tail_inline = true,
+	.pa_max_entries = offsetof(struct fake_parray, max_entries),
+	.pa_slots = offsetof(struct fake_parray, slots),
+	.pa_prog_run = offsetof(struct fake_prog, jp),
+};
+
 /* Is there a jmp rel32 (e9) at some offset of code going to target? */
 static bool has_jmp_to(const u8 *code, int n, const u8 *rx,
 		       unsigned long target)
@@ -1341,17 +1361,29 @@ static bool has_jmp_to(const u8 *code, int n, const u8 *rx,
 	return false;
 }
 
+/*
+ * Each way, with and without ops->tail_slot, and with a jump landing
+ * between the constants and the call (which makes them unknown, so the
+ * slot goes unused): the interpreter's results. A known slot makes the
+ * code shorter (no index check, or no code at all past the end).
+ */
 static void test_tail_call_inline(void)
 {
 	static const s32 idx[] = { 0, 1, 2 };
 	static const u64 want[] = { 34, 1, 1 };
+	static const struct xbpf_interp_ops *ops[] = {
+		&tail_ops, &tail_slot_ops,
+	};
 	static struct fake_prog fp;
 	const void *slots[2] = { &fp, NULL };
 	struct fake_parray pa = { 0, 2, slots };
-	unsigned int k, f, bad = 0;
+	unsigned int k, f, o, j, bad = 0, shorter = 0;
+	int len[2][2];
 
 	for (k = 0; k < ARRAY_SIZE(idx); k++) {
-		const struct bpf_insn insns[] = {
+	for (j = 0; j < 2; j++) {
+	for (o = 0; o < ARRAY_SIZE(ops); o++) {
+		struct bpf_insn insns[] = {
 			MOV64_X(R6, R1),
 			LDX(DW, R0, R6, 0),
 			ALU64_K(ADD, R0, 1),
@@ -1359,27 +1391,35 @@ static void test_tail_call_inline(void)
 			INSN(BPF_LD | BPF_IMM | BPF_DW, R2, 0, 0,
 			     (s32)(u32)(unsigned long)&pa),
 			INSN(0, 0, 0, 0, (s32)((unsigned long)&pa >> 32)),
+			MOV64_K(R4, 0),	/* or ja +0, with j */
 			MOV64_K(R3, idx[k]),
 			CALL(BPF_FUNC_tail_call),
 			LDX(DW, R0, R6, 0),
 			EXIT(),
 		};
 		struct xbpf_interp_prog prog = {
-			.insns = insns, .helpers = helpers, .ops = &tail_ops,
+			.insns = insns, .helpers = helpers, .ops = ops[o],
 		};
 		u64 ctx[2] = { 0 }, got;
 		struct image im;
 
+		if (j)
+			insns[6].code = BPF_JMP | BPF_JA;
 		memset(&fp, 0, sizeof(fp));
 		fp.jp.interp = prog;
 		got = run_interp(&prog, ctx);
 		bad += got != want[k];
+		len[j][o] = 0;
 		for (f = 0; f < NR_FLAVOURS; f++) {
-			if (image_jit(&im, &prog, ARRAY_SIZE(insns), 0,
-				      &flavours[f]) < 0) {
+			int n = image_jit(&im, &prog, ARRAY_SIZE(insns), 0,
+					  &flavours[f]);
+
+			if (n < 0) {
 				bad++;
 				continue;
 			}
+			if (!f)
+				len[j][o] = n;
 			fp.jp = im.jp;
 			ctx[0] = 0;
 			got = image_run(&im, ctx);
@@ -1387,8 +1427,13 @@ static void test_tail_call_inline(void)
 			image_free(&im);
 		}
 	}
-	test_result(!bad, "jit: tail calls read the prog array in line: 33 calls, an empty slot, past the end (%u wrong)",
-		    bad);
+	}
+		/* the slot shortens only where nothing lands in between */
+		shorter += len[0][1] < len[0][0] && len[1][1] == len[1][0];
+	}
+	test_result(!bad && shorter == ARRAY_SIZE(idx),
+		    "jit: tail calls read the prog array in line: 33 calls, an empty slot, past the end; with a known slot too (%u wrong, %u of %zu shorter)",
+		    bad, shorter, ARRAY_SIZE(idx));
 }
 
 /*
@@ -1435,17 +1480,22 @@ static void test_tail_call_guess(void)
 		EXIT(),
 	};
 	struct xbpf_interp_prog prog = {
-		.insns = insns, .helpers = helpers, .ops = &tail_ops,
+		.insns = insns, .helpers = helpers,
+	};
+	static const struct xbpf_interp_ops *ops[] = {
+		&tail_ops, &tail_slot_ops,
 	};
 	struct xbpf_interp_prog oprog = test_prog(other);
-	unsigned int g, f, bad = 0, direct = 0;
+	unsigned int g, f, o, bad = 0, direct = 0;
 	struct image im, om;
 
 	if (image_jit_at(&om, &oprog, ARRAY_SIZE(other), 0) < 0) {
 		test_result(false, "jit: guessed tail call targets (no image)");
 		return;
 	}
+	for (o = 0; o < ARRAY_SIZE(ops); o++)
 	for (g = 0; g < 2; g++) {
+		prog.ops = ops[o];
 		stale_guess = g ? om.jp.tail_entry : 0;
 		for (f = 0; f < NR_FLAVOURS; f++) {
 			u64 ctx[2] = { 0 };
@@ -1468,9 +1518,9 @@ static void test_tail_call_guess(void)
 	}
 	image_free(&om);
 	stale_guess = 0;
-	test_result(!bad && direct == NR_FLAVOURS,
-		    "jit: guessed tail call targets: itself directly (%u of %u), a stale guess still right (%u wrong)",
-		    direct, NR_FLAVOURS, bad);
+	test_result(!bad && direct == 2 * NR_FLAVOURS,
+		    "jit: guessed tail call targets, with a known slot or not: itself directly (%u of %u), a stale guess still right (%u wrong)",
+		    direct, 2 * NR_FLAVOURS, bad);
 }
 
 static void test_retpoline(void)
