@@ -54,13 +54,14 @@ struct xbpf_interp_ops {
 	u16 skb_data, skb_len, skb_data_len;
 	/*
 	 * For the JIT, optional: the map of a tail call (R2) has a u32
-	 * max_entries at pa_max_entries and, at pa_slots, a pointer to its
-	 * slots, each NULL or a pointer p to a program whose struct
-	 * xbpf_jit_prog is at p + pa_prog_run. The code then reads the slot
-	 * itself, as tail_call would, and calls nothing.
+	 * max_entries at pa_max_entries and, at pa_entries, a pointer to an
+	 * unsigned long per slot: the tail call entry (see struct
+	 * xbpf_jit_prog) of the slot's program, 0 if the slot is empty or
+	 * its program not JITed. The code then reads the slot itself, as
+	 * tail_call would, and calls nothing.
 	 */
 	bool tail_inline;
-	u16 pa_max_entries, pa_slots, pa_prog_run;
+	u16 pa_max_entries, pa_entries;
 	/*
 	 * For the JIT, optional, with tail_inline: the tail call entry (see
 	 * struct xbpf_jit_prog) of the program in slot key of map now, or 0.
@@ -69,10 +70,10 @@ struct xbpf_interp_ops {
 	unsigned long (*tail_guess)(void *cookie, u64 map, u32 key);
 	/*
 	 * For the JIT, optional, with tail_inline: for a tail call whose map
-	 * and index are these constants on every path, where the slot is
-	 * kept for the program's life, or NULL if map is not known to be a
-	 * prog array of the program's; *past_end set (and NULL) if key is
-	 * beyond its end, so that the call always falls through.
+	 * and index are these constants on every path, where the slot's
+	 * entry is kept for the program's life, or NULL if map is not known
+	 * to be a prog array of the program's; *past_end set (and NULL) if
+	 * key is beyond its end, so that the call always falls through.
 	 */
 	const void *(*tail_slot)(void *cookie, u64 map, u32 key,
 				 bool *past_end);

@@ -1005,9 +1005,8 @@ static void emit_ld_imm64(struct jit_ctx *c, const struct bpf_insn *insn)
  *
  *	mov edx, edx; cmp edx, [rsi + max_entries]; jae out	the index
  *	cmp r12d, MAX; jae out; add r12d, 1			the count
- *	mov rax, [rsi + slots]; mov rax, [rax + rdx * 8]	the slot
- *	test rax, rax; je out
- *	mov rax, [rax + prog_run + tail_entry]; test; je out	not JITed
+ *	mov rax, [rsi + entries]; mov rax, [rax + rdx * 8]	the slot's entry
+ *	test rax, rax; je out					empty, not JITed
  *	(unwind); jmp rax
  * out:
  *
@@ -1015,21 +1014,18 @@ static void emit_ld_imm64(struct jit_ctx *c, const struct bpf_insn *insn)
  * be guessed, a direct jump goes there first if rax is that address: the
  * program the slot held when this one was loaded (found from an ld_imm64
  * of R2 and a mov of R3 just before the call), else this program itself.
- * A wrong guess costs a compare.
+ * The guess is tried before the test, and a wrong one costs a compare.
  *
  * Where R2 and R3 are those constants on every path to the call
  * (ops->tail_slot), the index is checked here, once: past the array's
- * end the call is no code at all, and otherwise "movabs rax, slot; mov
- * rax, [rax]" reads the slot, and the guess is tried before the test
- * for an image (a guess is one).
+ * end the call is no code at all, and otherwise "movabs rax, entry; mov
+ * rax, [rax]" reads the slot's entry.
  */
 static void emit_tail_call_inline(struct jit_ctx *c)
 {
 	const struct xbpf_interp_ops *ops = c->prog->ops;
-	const int entry = ops->pa_prog_run +
-			  offsetof(struct xbpf_jit_prog, tail_entry);
 	struct tail_site site = { 0 };
-	u32 fail[4], i, miss, nr_fail = 0;
+	u32 fail[3], i, miss, nr_fail = 0;
 
 	if (c->tsite < c->nr_tsites)
 		site = c->tsites[c->tsite++];
@@ -1049,17 +1045,14 @@ static void emit_tail_call_inline(struct jit_ctx *c)
 		emit_mov_imm64(c, RAX, (unsigned long)site.slot);
 		emit_rm(c, true, false, 0x8b, RAX, RAX, 0);
 	} else {
-		emit_rm(c, true, false, 0x8b, RAX, RSI, ops->pa_slots);
+		emit_rm(c, true, false, 0x8b, RAX, RSI, ops->pa_entries);
 		/* mov rax, [rax + rdx * 8] */
 		emit_rex(c, true, RAX, RAX, false);
 		emit1(c, 0x8b);
 		emit1(c, 0x04);
 		emit1(c, 3 << 6 | (RDX & 7) << 3 | (RAX & 7));
 	}
-	emit_rr(c, true, 0x85, RAX, RAX);
-	fail[nr_fail++] = emit_jcc8(c, CC_E);	/* empty slot */
-	emit_rm(c, true, false, 0x8b, RAX, RAX, entry);
-	if (site.slot && site.guess) {
+	if (site.guess) {
 		/* movabs r11, guess; cmp rax, r11; jne 1f; (unwind); jmp guess */
 		emit_mov_imm64(c, TMP, site.guess);
 		emit_rr(c, true, 0x39, TMP, RAX);
@@ -1067,19 +1060,10 @@ static void emit_tail_call_inline(struct jit_ctx *c)
 		emit_unwind(c);
 		emit_rel32_abs(c, 0xe9, site.guess);
 		land8(c, miss);
-		site.guess = 0;
 	}
 	emit_rr(c, true, 0x85, RAX, RAX);
-	fail[nr_fail++] = emit_jcc8(c, CC_E);	/* not JITed */
+	fail[nr_fail++] = emit_jcc8(c, CC_E);
 	emit_unwind(c);
-	if (site.guess) {
-		/* movabs r11, guess; cmp rax, r11; jne 1f; jmp guess; 1: */
-		emit_mov_imm64(c, TMP, site.guess);
-		emit_rr(c, true, 0x39, TMP, RAX);
-		miss = emit_jcc8(c, CC_NE);
-		emit_rel32_abs(c, 0xe9, site.guess);
-		land8(c, miss);
-	}
 	emit_jmp_rax(c);
 	for (i = 0; i < nr_fail; i++)
 		land8(c, fail[i]);

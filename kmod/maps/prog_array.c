@@ -6,7 +6,10 @@
  * jump through the array. A slot is one RCU-protected pointer: a tail call
  * reads it once, and a replaced program is freed only after an RCU grace
  * period (object.c), so a program that a CPU has just jumped into keeps
- * running to its end while userspace swaps the slot.
+ * running to its end while userspace swaps the slot. Beside each slot the
+ * array keeps its program's tail call entry (0 if none), which JITed code
+ * reads instead of the program (ops->tail_inline); a lock keeps each pair
+ * in step when slots change.
  *
  * All programs in one array, and all programs that tail-call through it,
  * share a program type: the first to meet the array owns it, as in Linux.
@@ -26,7 +29,9 @@
 
 struct xbpf_prog_array {
 	struct xbpf_map map;
+	spinlock_t lock;		/* changes of slots and entries */
 	struct xbpf_prog __rcu **slots;
+	unsigned long *entries;		/* run_jit.tail_entry of each slot's */
 };
 
 static struct xbpf_prog_array *to_parray(struct xbpf_map *map)
@@ -52,13 +57,31 @@ static struct xbpf_map *prog_array_alloc(union bpf_attr *attr)
 	if (!pa)
 		return ERR_PTR(-ENOMEM);
 	xbpf_map_init(&pa->map, attr);
+	spin_lock_init(&pa->lock);
 	pa->slots = xbpf_map_area_alloc((u64)attr->max_entries *
 					sizeof(*pa->slots));
-	if (!pa->slots) {
+	pa->entries = xbpf_map_area_alloc((u64)attr->max_entries *
+					  sizeof(*pa->entries));
+	if (!pa->slots || !pa->entries) {
+		xbpf_map_area_free(pa->slots);
+		xbpf_map_area_free(pa->entries);
 		kfree(pa);
 		return ERR_PTR(-ENOMEM);
 	}
 	return &pa->map;
+}
+
+/* Put prog (or NULL) in slot i, its entry beside it: the program that was. */
+static struct xbpf_prog *prog_array_set(struct xbpf_prog_array *pa, u32 i,
+					struct xbpf_prog *prog)
+{
+	struct xbpf_prog *old;
+
+	spin_lock(&pa->lock);
+	old = unrcu_pointer(xchg(&pa->slots[i], RCU_INITIALIZER(prog)));
+	WRITE_ONCE(pa->entries[i], prog ? prog->run_jit.tail_entry : 0);
+	spin_unlock(&pa->lock);
+	return old;
 }
 
 static void prog_array_clear(struct xbpf_map *map)
@@ -68,7 +91,7 @@ static void prog_array_clear(struct xbpf_map *map)
 	u32 i;
 
 	for (i = 0; i < map->max_entries; i++) {
-		old = unrcu_pointer(xchg(&pa->slots[i], NULL));
+		old = prog_array_set(pa, i, NULL);
 		if (old)
 			xbpf_prog_put(old);
 	}
@@ -80,6 +103,7 @@ static void prog_array_free(struct xbpf_map *map)
 
 	prog_array_clear(map);
 	xbpf_map_area_free(pa->slots);
+	xbpf_map_area_free(pa->entries);
 	kfree(pa);
 }
 
@@ -140,7 +164,7 @@ static int prog_array_sys_update(struct xbpf_map *map, void *key,
 	atomic64_inc(&prog->refcnt);
 	fdput(f);
 
-	old = unrcu_pointer(xchg(&pa->slots[index], RCU_INITIALIZER(prog)));
+	old = prog_array_set(pa, index, prog);
 	if (old)
 		xbpf_prog_put(old);
 	return 0;
@@ -176,7 +200,7 @@ static int prog_array_delete(struct xbpf_map *map, void *key)
 	if (index >= map->max_entries)
 		return -E2BIG;
 	index = array_index_nospec(index, map->max_entries);
-	old = unrcu_pointer(xchg(&pa->slots[index], NULL));
+	old = prog_array_set(pa, index, NULL);
 	if (!old)
 		return -ENOENT;
 	xbpf_prog_put(old);
@@ -213,7 +237,7 @@ static bool prog_uses_map(const struct xbpf_prog *owner,
 
 /*
  * The JIT's slot for a tail call through slot key of map, on every path:
- * the program holds the map, so its slots stay where they are.
+ * the program holds the map, so its entries stay where they are.
  */
 static const void *prog_array_tail_slot(void *cookie, u64 map_ptr, u32 key,
 					bool *past_end)
@@ -228,7 +252,7 @@ static const void *prog_array_tail_slot(void *cookie, u64 map_ptr, u32 key,
 		*past_end = true;
 		return NULL;
 	}
-	return &to_parray(map)->slots[key];
+	return &to_parray(map)->entries[key];
 }
 
 /*
@@ -241,19 +265,12 @@ static unsigned long prog_array_tail_guess(void *cookie, u64 map_ptr, u32 key)
 {
 	const struct xbpf_prog *owner = cookie;
 	struct xbpf_map *map = (struct xbpf_map *)(unsigned long)map_ptr;
-	struct xbpf_prog *prog;
-	unsigned long entry = 0;
 
 	if (!prog_uses_map(owner, map) ||
 	    map->map_type != BPF_MAP_TYPE_PROG_ARRAY ||
 	    key >= map->max_entries)
 		return 0;
-	rcu_read_lock();
-	prog = rcu_dereference(to_parray(map)->slots[key]);
-	if (prog)
-		entry = READ_ONCE(prog->run_jit.tail_entry);
-	rcu_read_unlock();
-	return entry;
+	return READ_ONCE(to_parray(map)->entries[key]);
 }
 
 /* The JIT's in-line tail call reads what the hook above reads. */
@@ -263,14 +280,13 @@ void xbpf_prog_array_jit_ops(struct xbpf_interp_ops *ops)
 	ops->tail_slot = prog_array_tail_slot;
 	ops->tail_inline = true;
 	ops->pa_max_entries = offsetof(struct xbpf_prog_array, map.max_entries);
-	ops->pa_slots = offsetof(struct xbpf_prog_array, slots);
-	ops->pa_prog_run = offsetof(struct xbpf_prog, run_jit);
+	ops->pa_entries = offsetof(struct xbpf_prog_array, entries);
 }
 
 static u64 prog_array_mem_usage(const struct xbpf_map *map)
 {
 	return sizeof(struct xbpf_prog_array) +
-	       (u64)map->max_entries * sizeof(void *);
+	       (u64)map->max_entries * (sizeof(void *) + sizeof(long));
 }
 
 const struct xbpf_map_ops xbpf_prog_array_map_ops = {

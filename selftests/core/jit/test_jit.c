@@ -1287,7 +1287,8 @@ static void test_ld_abs_inline(void)
 struct fake_parray {
 	u64 pad;
 	u32 max_entries;
-	const void **slots;
+	const void **slots;		/* the interpreter's */
+	unsigned long *entries;		/* the JIT's */
 };
 
 struct fake_prog {
@@ -1320,8 +1321,7 @@ static const struct xbpf_interp_ops tail_ops = {
 	.tail_guess = fake_tail_guess,
 	.tail_inline = true,
 	.pa_max_entries = offsetof(struct fake_parray, max_entries),
-	.pa_slots = offsetof(struct fake_parray, slots),
-	.pa_prog_run = offsetof(struct fake_prog, jp),
+	.pa_entries = offsetof(struct fake_parray, entries),
 };
 
 /* The slot of a constant map and index: map is always a fake_parray. */
@@ -1331,7 +1331,7 @@ static const void *fake_tail_slot(void *cookie, u64 map, u32 key,
 	const struct fake_parray *pa = (const void *)(unsigned long)map;
 
 	*past_end = key >= pa->max_entries;
-	return *past_end ? NULL : &pa->slots[key];
+	return *past_end ? NULL : &pa->entries[key];
 }
 
 static const struct xbpf_interp_ops tail_slot_ops = {
@@ -1340,8 +1340,7 @@ static const struct xbpf_interp_ops tail_slot_ops = {
 	.tail_slot = fake_tail_slot,
 	.tail_inline = true,
 	.pa_max_entries = offsetof(struct fake_parray, max_entries),
-	.pa_slots = offsetof(struct fake_parray, slots),
-	.pa_prog_run = offsetof(struct fake_prog, jp),
+	.pa_entries = offsetof(struct fake_parray, entries),
 };
 
 /* Is there a jmp rel32 (e9) at some offset of code going to target? */
@@ -1376,7 +1375,8 @@ static void test_tail_call_inline(void)
 	};
 	static struct fake_prog fp;
 	const void *slots[2] = { &fp, NULL };
-	struct fake_parray pa = { 0, 2, slots };
+	unsigned long entries[2] = { 0 };
+	struct fake_parray pa = { 0, 2, slots, entries };
 	unsigned int k, f, o, j, bad = 0, shorter = 0;
 	int len[2][2];
 
@@ -1421,6 +1421,7 @@ static void test_tail_call_inline(void)
 			if (!f)
 				len[j][o] = n;
 			fp.jp = im.jp;
+			entries[0] = im.jp.tail_entry;
 			ctx[0] = 0;
 			got = image_run(&im, ctx);
 			bad += got != want[k];
@@ -1465,7 +1466,8 @@ static void test_tail_call_guess(void)
 	static const struct bpf_insn other[] = { MOV64_K(R0, 999), EXIT() };
 	static struct fake_prog fp;
 	const void *slots[2] = { &fp, NULL };
-	struct fake_parray pa = { 0, 2, slots };
+	unsigned long entries[2] = { 0 };
+	struct fake_parray pa = { 0, 2, slots, entries };
 	const struct bpf_insn insns[] = {
 		MOV64_X(R6, R1),
 		LDX(DW, R0, R6, 0),
@@ -1509,6 +1511,7 @@ static void test_tail_call_guess(void)
 				continue;
 			}
 			fp.jp = im.jp;
+			entries[0] = im.jp.tail_entry;
 			/* a direct jmp rel32 to main, in the code */
 			direct += !g && has_jmp_to(im.rw, n, im.rx,
 						   im.jp.tail_entry);
