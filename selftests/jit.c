@@ -525,4 +525,73 @@ TEST(stats_always_on)
 	close(fd);
 }
 
+/*
+ * An array lookup tested for NULL right after, both ways ("if r0 == 0"
+ * and "if r0 != 0"), in bounds and past the end: a value or the miss
+ * value (JITed or not: the suite runs both ways). Under xbpf the in-line
+ * lookup's found branch goes past the test (its ja lands beyond it),
+ * which the xlated code shows.
+ */
+TEST(array_lookup_then_null_test)
+{
+	static const __u32 keys[] = { 0, 7, 8, 1000 };
+	unsigned char pkt[64] = { 0 };
+	int map, fd, form, k;
+	__u32 i, retval;
+	__u64 v;
+
+	map = sys_map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 8, 0);
+	ASSERT_LE(0, map);
+	for (i = 0; i < 8; i++) {
+		v = 100 + i;
+		ASSERT_EQ(0, sys_map_update(map, &i, &v, 0));
+	}
+	for (form = 0; form < 2; form++) {
+		for (k = 0; k < 4; k++) {
+			struct bpf_insn prog[] = {
+				MOV64_IMM(1, keys[k]),
+				STX_DW(10, 1, -8),
+				MOV64_REG(2, 10),
+				ALU64_IMM(BPF_ADD, 2, -8),
+				LD_MAP(1, map),
+				CALL(BPF_FUNC_map_lookup_elem),
+				/* form 0: if r0 == 0 goto miss */
+				JMP_IMM(BPF_JEQ, 0, 0, 2),
+				LDX_DW(0, 0, 0),
+				EXIT,
+				MOV64_IMM(0, 12345),
+				EXIT,
+			};
+			struct bpf_prog_info info;
+			struct bpf_insn xl[32];
+			int found = 0, j;
+
+			if (form) {
+				/* if r0 != 0 goto hit; miss; hit */
+				prog[7] = (struct bpf_insn)JMP_IMM(BPF_JNE, 0, 0, 2);
+				prog[8] = (struct bpf_insn)MOV64_IMM(0, 12345);
+				prog[9] = (struct bpf_insn)EXIT;
+				prog[10] = (struct bpf_insn)LDX_DW(0, 0, 0);
+			}
+			fd = load(BPF_PROG_TYPE_SOCKET_FILTER, prog,
+				  sizeof(prog) / sizeof(prog[0]));
+			ASSERT_LE(0, fd);
+			ASSERT_EQ(0, test_run(fd, pkt, sizeof(pkt), &retval));
+			EXPECT_EQ(keys[k] < 8 ? 100 + keys[k] : 12345, retval)
+				TH_LOG("form %d key %u", form, keys[k]);
+			memset(&info, 0, sizeof(info));
+			info.xlated_prog_len = sizeof(xl);
+			info.xlated_prog_insns = ptr_to_u64(xl);
+			ASSERT_EQ(0, prog_info(fd, &info));
+			for (j = 0; j < (int)(info.xlated_prog_len / sizeof(xl[0])); j++)
+				found |= xl[j].code == (BPF_JMP | BPF_JA) &&
+					 xl[j].off == (form ? 4 : 2);
+			if (running_under_xbpf())
+				EXPECT_TRUE(found) TH_LOG("form %d", form);
+			close(fd);
+		}
+	}
+	close(map);
+}
+
 TEST_HARNESS_MAIN

@@ -247,6 +247,10 @@ int convert_ctx_accesses(struct xbpf_verifier_env *env)
  *
  * Only where every path calls with the same map. xbpf programs come from
  * trusted loaders (bypass_spec_v1), so the index is not masked.
+ *
+ * Beyond Linux: where the next insn tests R0, "if r0 == 0 goto L" or "if
+ * r0 != 0 goto L" forward, the found value's "goto +1" goes straight on
+ * to where that test would send a pointer, past the test.
  */
 static u32 log2_exact(u32 x)
 {
@@ -260,6 +264,7 @@ static u32 log2_exact(u32 x)
 }
 
 static int inline_array_lookup(const struct xbpf_vmap *map,
+			       const struct bpf_insn *next,
 			       struct bpf_insn *buf)
 {
 	u32 es = map->inline_elem_size;
@@ -285,6 +290,15 @@ static int inline_array_lookup(const struct xbpf_vmap *map,
 				      .src_reg = BPF_REG_1 };
 	buf[n++] = (struct bpf_insn){ .code = BPF_JMP | BPF_JA, .off = 1 };
 	buf[n++] = alu_imm(BPF_ALU64, BPF_MOV, BPF_REG_0, 0);
+	/* the test follows the last insn: the ja is 2 insns before it */
+	if (next && next->dst_reg == BPF_REG_0 && !next->src_reg &&
+	    !next->imm) {
+		if (next->code == (BPF_JMP | BPF_JEQ | BPF_K))
+			buf[n - 2].off = 2;
+		else if (next->code == (BPF_JMP | BPF_JNE | BPF_K) &&
+			 next->off >= 0)
+			buf[n - 2].off = 2 + next->off;
+	}
 	return n;
 }
 
@@ -345,7 +359,8 @@ int inline_helper_calls(struct xbpf_verifier_env *env)
 				env->insns[i].imm = map->lookup_call;
 			continue;
 		}
-		cnt = inline_array_lookup(map, insn_buf);
+		cnt = inline_array_lookup(map, i + 1 < env->len ?
+					  &env->insns[i + 1] : NULL, insn_buf);
 		err = xbpf_patch_insns(env, i, insn_buf, cnt);
 		if (err)
 			return err;
