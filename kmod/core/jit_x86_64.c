@@ -178,6 +178,18 @@ static const u8 probe_kept[] = { RAX, RDI, RSI, RDX, RCX, R8, R10 };
 
 #define ENDBR_SIZE	4
 
+/*
+ * A stack slot known to hold what a register held when it was stored
+ * there: [rbp + off, + size) = the low size bytes of BPF register src.
+ */
+struct stack_fact {
+	s16 off;
+	u8 size;
+	u8 src;
+};
+
+#define NR_STACK_FACTS	8
+
 /* A tail call site, as far as the JIT knows it before the passes. */
 struct tail_site {
 	unsigned long guess;	/* a target to jump to directly, or 0 */
@@ -238,6 +250,9 @@ struct jit_ctx {
 	 */
 	struct tail_site *tsites;
 	u32 nr_tsites, tsite;
+	/* the stack slots known within the straight-line run being emitted */
+	struct stack_fact facts[NR_STACK_FACTS];
+	u32 nr_facts;
 };
 
 static void emit_bytes(struct jit_ctx *c, const u8 *bytes, u32 n)
@@ -1256,6 +1271,132 @@ static void emit_call(struct jit_ctx *c, u32 i)
 		emit_call_abs(c, c->prog->helpers[insn->imm]);
 }
 
+/*
+ * Store-to-load forwarding (beyond Linux's JIT). Within a straight-line
+ * run of insns (no jump lands inside it, no call, no store but to R10's
+ * stack at a constant offset), a load from R10 + off of a slot that a
+ * store from register src filled, src unchanged since, with the store at
+ * least as wide, is a move from src, zero-extended as the load would be.
+ * What the program wrote is what it reads; only the memory access goes.
+ */
+static bool facts_overlap(const struct stack_fact *f, s32 off, u32 size)
+{
+	return off < f->off + f->size && f->off < off + (s32)size;
+}
+
+/* Forget the slots that [off, + size) overlaps (all: size 0). */
+static void facts_forget_range(struct jit_ctx *c, s32 off, u32 size)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < c->nr_facts; i++)
+		if (size && !facts_overlap(&c->facts[i], off, size))
+			c->facts[n++] = c->facts[i];
+	c->nr_facts = n;
+}
+
+/* Register r changed: forget what it filled. */
+static void facts_forget_reg(struct jit_ctx *c, u8 r)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < c->nr_facts; i++)
+		if (c->facts[i].src != r)
+			c->facts[n++] = c->facts[i];
+	c->nr_facts = n;
+}
+
+static void facts_store(struct jit_ctx *c, s16 off, u32 size, u8 src)
+{
+	facts_forget_range(c, off, size);
+	if (c->nr_facts == NR_STACK_FACTS) {	/* the oldest goes */
+		u32 i;
+
+		for (i = 1; i < NR_STACK_FACTS; i++)
+			c->facts[i - 1] = c->facts[i];
+		c->nr_facts--;
+	}
+	c->facts[c->nr_facts++] = (struct stack_fact){ off, size, src };
+}
+
+static u32 size_bytes(u8 size)
+{
+	return size == BPF_B ? 1 : size == BPF_H ? 2 : size == BPF_W ? 4 : 8;
+}
+
+/* Emit a load from the stack as a move, if a fact allows: did it? */
+static bool emit_forwarded_load(struct jit_ctx *c, const struct bpf_insn *insn)
+{
+	u8 size = BPF_SIZE(insn->code), dst = reg_map[insn->dst_reg], src;
+	u32 i, n = size_bytes(size);
+
+	if (insn->src_reg != BPF_REG_10)
+		return false;
+	for (i = 0; i < c->nr_facts; i++)
+		if (c->facts[i].off == insn->off && c->facts[i].size >= n)
+			break;
+	if (i == c->nr_facts)
+		return false;
+	src = reg_map[c->facts[i].src];
+	switch (size) {
+	case BPF_DW:
+		if (dst != src)
+			emit_mov(c, true, dst, src);
+		break;
+	case BPF_W:
+		emit_mov(c, false, dst, src);
+		break;
+	case BPF_H:
+		emit_rr(c, false, 0x0fb7, dst, src);	/* movzx dst, src16 */
+		break;
+	case BPF_B:
+		/* movzx dst, src8: sil, dil, bpl need a REX */
+		emit_rex(c, false, dst, src, src >= RSP && src <= RDI);
+		emit_opcode(c, 0x0fb6);
+		emit1(c, 0xc0 | (dst & 7) << 3 | (src & 7));
+		break;
+	}
+	return true;
+}
+
+/* What insn tells the facts, after it is emitted. */
+static void facts_after(struct jit_ctx *c, const struct bpf_insn *insn)
+{
+	u8 size = BPF_SIZE(insn->code);
+
+	switch (insn_form[insn->code]) {
+	case XBPF_FORM_ALU_X:
+	case XBPF_FORM_ALU_K:
+	case XBPF_FORM_NEG:
+	case XBPF_FORM_END:
+	case XBPF_FORM_LDX:
+	case XBPF_FORM_LD_IMM64:
+	case XBPF_FORM_PROBE:
+	case XBPF_FORM_PERCPU:
+		facts_forget_reg(c, insn->dst_reg);
+		break;
+	case XBPF_FORM_JCOND_X:
+	case XBPF_FORM_JCOND_K:
+		break;
+	case XBPF_FORM_STX:
+		if (insn->dst_reg == BPF_REG_10)
+			facts_store(c, insn->off, size_bytes(size),
+				    insn->src_reg);
+		else
+			facts_forget_range(c, 0, 0);
+		break;
+	case XBPF_FORM_ST:
+		if (insn->dst_reg == BPF_REG_10)
+			facts_forget_range(c, insn->off, size_bytes(size));
+		else
+			facts_forget_range(c, 0, 0);
+		break;
+	default:	/* calls, atomics, packet loads, jumps, exits */
+		facts_forget_range(c, 0, 0);
+		break;
+	}
+}
+
 static void emit_insn(struct jit_ctx *c, u32 i)
 {
 	const struct bpf_insn *insn = &c->insns[i];
@@ -1287,8 +1428,10 @@ static void emit_insn(struct jit_ctx *c, u32 i)
 			emit_jump(c, CC_ALWAYS, i, c->len);
 		break;
 	case XBPF_FORM_LDX:
-		emit_ldx(c, BPF_SIZE(insn->code), reg_map[insn->dst_reg],
-			 reg_map[insn->src_reg], insn->off);
+		if (!emit_forwarded_load(c, insn))
+			emit_ldx(c, BPF_SIZE(insn->code),
+				 reg_map[insn->dst_reg],
+				 reg_map[insn->src_reg], insn->off);
 		break;
 	case XBPF_FORM_STX:
 		emit_stx(c, BPF_SIZE(insn->code), reg_map[insn->dst_reg],
@@ -1366,6 +1509,7 @@ static void jit_pass(struct jit_ctx *c)
 	c->pos = 0;
 	c->rnd = c->seed;
 	c->tsite = 0;
+	c->nr_facts = 0;
 	emit_stub(c, main);
 	c->main = c->pos;
 	emit_endbr(c);
@@ -1390,8 +1534,12 @@ static void jit_pass(struct jit_ctx *c)
 			emit_prologue(c);
 		}
 		c->addrs[i] = c->pos;
-		if (!(c->iflags[i] & INSN_IMM_HI))
+		if (c->iflags[i] & (INSN_TARGET | INSN_FUNC))
+			c->nr_facts = 0;
+		if (!(c->iflags[i] & INSN_IMM_HI)) {
 			emit_insn(c, i);
+			facts_after(c, &c->insns[i]);
+		}
 	}
 	c->addrs[c->len] = c->pos;
 	/* main's epilogue */

@@ -1790,6 +1790,133 @@ static void test_callbacks(void)
 	      ARRAY_SIZE(nested), 15 + 1500 + 5000000);
 }
 
+/*
+ * Store-to-load forwarding: a load from the stack after a store there,
+ * in the same straight-line run, is a move from the stored register. All
+ * sizes, narrower loads of a wider store, byte registers that need a REX;
+ * and where it must not happen: the register changed, an overlapping
+ * store, a store through another pointer to the slot, a jump landing on
+ * the load, a call that writes the slot. Each against the interpreter,
+ * in every flavour; and the forwarded load is not a memory load.
+ */
+static bool image_has(const struct bpf_insn *insns, u32 len, const u8 *pat,
+		      u32 n)
+{
+	struct xbpf_interp_prog prog = test_prog(insns);
+	struct image im;
+	bool found = false;
+	int size, i;
+
+	size = image_jit(&im, &prog, len, 64, &flavours[0]);
+	for (i = 0; size > 0 && i + (int)n <= size; i++)
+		found |= !memcmp(im.rw + i, pat, n);
+	if (size > 0)
+		image_free(&im);
+	return found;
+}
+
+static void test_stack_forwarding(void)
+{
+	static const struct bpf_insn sizes[] = {
+		LD64(R2, 0x1122334455667788ULL),
+		MOV64_K(R1, 0x1ff),
+		STX(DW, R10, R2, -8),
+		STX(W, R10, R2, -16),
+		STX(H, R10, R2, -24),
+		STX(B, R10, R1, -32),
+		STX(B, R10, R10, -40),
+		LDX(DW, R3, R10, -8),
+		LDX(W, R4, R10, -8),
+		LDX(B, R5, R10, -16),
+		LDX(H, R0, R10, -24),
+		LDX(B, R1, R10, -32),
+		LDX(B, R2, R10, -40),
+		ALU64_K(AND, R2, 0),	/* R10's low byte: not for comparing */
+		ALU64_X(ADD, R0, R3),
+		ALU64_X(ADD, R0, R4),
+		ALU64_X(ADD, R0, R5),
+		ALU64_X(ADD, R0, R1),
+		ALU64_X(ADD, R0, R2),
+		EXIT(),
+	};
+	static const struct bpf_insn changed[] = {
+		MOV64_K(R2, 5),
+		STX(DW, R10, R2, -8),
+		MOV64_K(R2, 7),
+		LDX(DW, R1, R10, -8),
+		MOV64_X(R0, R1),
+		EXIT(),
+	};
+	static const struct bpf_insn same[] = {
+		MOV64_K(R2, 5),
+		STX(DW, R10, R2, -8),
+		LDX(DW, R1, R10, -8),
+		MOV64_X(R0, R1),
+		EXIT(),
+	};
+	static const struct bpf_insn overlap[] = {
+		LD64(R2, 0x1111111111111111ULL),
+		STX(DW, R10, R2, -8),
+		MOV64_K(R3, 0x22),
+		STX(B, R10, R3, -7),
+		LDX(DW, R0, R10, -8),
+		EXIT(),
+	};
+	static const struct bpf_insn alias[] = {
+		LD64(R2, 0x1111111111111111ULL),
+		STX(DW, R10, R2, -8),
+		MOV64_X(R3, R10),
+		ST(B, R3, -8, 0x33),
+		LDX(DW, R0, R10, -8),
+		EXIT(),
+	};
+	static const struct bpf_insn landing[] = {
+		MOV64_K(R6, 2),
+		MOV64_K(R0, 0),
+		MOV64_K(R2, 5),
+		STX(DW, R10, R2, -8),
+		LDX(DW, R3, R10, -8),	/* the loop lands here */
+		ALU64_X(ADD, R0, R3),
+		MOV64_K(R7, 9),
+		STX(DW, R10, R7, -8),
+		ALU64_K(ADD, R6, -1),
+		JMP_K(JNE, R6, 0, -6),
+		EXIT(),
+	};
+	static const struct bpf_insn call[] = {
+		MOV64_K(R6, 5),
+		STX(DW, R10, R6, -8),
+		MOV64_X(R1, R10),
+		ALU64_K(ADD, R1, -8),
+		CALL_PC(2),
+		LDX(DW, R0, R10, -8),
+		EXIT(),
+		/* sub: *(u64 *)R1 = 77 */
+		ST(DW, R1, 0, 77),
+		MOV64_K(R0, 0),
+		EXIT(),
+	};
+	/* mov rdi, [rbp - 8] */
+	static const u8 load[] = { 0x48, 0x8b, 0x7d, 0xf8 };
+
+	check("store-to-load forwarding: every size, narrower loads, byte registers",
+	      sizes, ARRAY_SIZE(sizes),
+	      0x1122334455667788ULL + 0x55667788 + 0x88 + 0x7788 + 0xff);
+	check("store-to-load forwarding: not from a register changed since",
+	      changed, ARRAY_SIZE(changed), 5);
+	check("store-to-load forwarding: not past an overlapping store",
+	      overlap, ARRAY_SIZE(overlap), 0x1111111111112211ULL);
+	check("store-to-load forwarding: not past a store through another pointer",
+	      alias, ARRAY_SIZE(alias), 0x1111111111111133ULL);
+	check("store-to-load forwarding: not where a jump lands",
+	      landing, ARRAY_SIZE(landing), 5 + 9);
+	check("store-to-load forwarding: not past a call that writes the slot",
+	      call, ARRAY_SIZE(call), 77);
+	test_result(!image_has(same, ARRAY_SIZE(same), load, sizeof(load)) &&
+		    image_has(changed, ARRAY_SIZE(changed), load, sizeof(load)),
+		    "jit: store-to-load forwarding: the forwarded load is a move, the other a load");
+}
+
 void test_jit(void)
 {
 	unsigned int i;
@@ -1807,6 +1934,7 @@ void test_jit(void)
 	test_ld_abs_inline();
 	test_tail_call_inline();
 	test_tail_call_guess();
+	test_stack_forwarding();
 	test_callbacks();
 	test_tail_calls();
 	test_jump_sizing();
