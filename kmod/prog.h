@@ -119,12 +119,12 @@ u64 xbpf_run_cookie(void);
 u64 xbpf_run_func_ip(void);
 
 struct xbpf_prog_stats {
-	u64 cnt;
+	u64 cnt;		/* runs of the spans ended */
 	u64 nsecs;
 	u64 misses;
-	/* sampling (xbpf_stats_weight()): runs before the next timed one */
+	/* sampling (xbpf_stats_weight()): runs left in this span */
 	u32 left;
-	/* and how many runs that one stands for (0: 1) */
+	/* and how many runs the span has (0: none begun) */
 	u32 span;
 	struct u64_stats_sync syncp;
 };
@@ -254,8 +254,9 @@ DECLARE_PER_CPU(struct xbpf_run_cpu, xbpf_run_cpu);
  *
  * The runs of a program on a CPU fall into spans of random length (1 to
  * 2 * XBPF_STATS_SAMPLE - 1, not in step with what the program does); the
- * last run of each span is timed and weighted by its length, so a run
- * that is not timed costs one decrement.
+ * last run of each span is timed and weighted by its length, and counts
+ * the span's runs, so a run that is not timed costs one decrement. A
+ * change of the mode takes effect as each span ends.
  */
 #define XBPF_STATS_EXACT	256
 #define XBPF_STATS_SAMPLE	16
@@ -268,16 +269,11 @@ u32 xbpf_stats_span_end(struct xbpf_prog_stats *st);
 /* How many runs this one's time stands for: 0 if it is not timed. */
 static __always_inline u32 xbpf_stats_weight(struct xbpf_prog_stats *st)
 {
-	int mode = READ_ONCE(xbpf_run_stats);
-
-	if (likely(mode == 1)) {
-		if (likely(st->left)) {
-			st->left--;
-			return 0;
-		}
-		return xbpf_stats_span_end(st);
+	if (likely(st->left)) {
+		st->left--;
+		return 0;
 	}
-	return mode >= 2;
+	return xbpf_stats_span_end(st);
 }
 
 /* Count a run that was skipped because the CPU was already running one. */
@@ -309,11 +305,11 @@ static __always_inline u32 __xbpf_prog_run(struct xbpf_prog *prog,
 	else
 		ret = xbpf_interp_run(&prog->run, ctx,
 				      __this_cpu_read(xbpf_run_cpu.scratch[depth]));
-	u64_stats_update_begin(&stats->syncp);
-	stats->cnt++;
-	if (weight)
+	if (weight) {
+		u64_stats_update_begin(&stats->syncp);
 		stats->nsecs += (sched_clock() - start) * weight;
-	u64_stats_update_end(&stats->syncp);
+		u64_stats_update_end(&stats->syncp);
+	}
 out:
 	this_cpu_dec(xbpf_run_cpu.depth);
 	return ret;

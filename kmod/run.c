@@ -33,22 +33,28 @@ MODULE_PARM_DESC(stats, "run_time_ns: 0 off, 1 sampled after 256 runs per CPU (d
 
 __xbpf_hot u32 xbpf_stats_span_end(struct xbpf_prog_stats *st)
 {
-	u32 weight = st->span ? st->span : 1, x;
+	int mode = READ_ONCE(xbpf_run_stats);
+	u32 ran = st->span ? st->span : 1, x;
 
-	if (st->cnt < XBPF_STATS_EXACT) {
+	u64_stats_update_begin(&st->syncp);
+	st->cnt += ran;
+	u64_stats_update_end(&st->syncp);
+
+	if (mode >= 2 || (mode == 1 && st->cnt < XBPF_STATS_EXACT)) {
 		st->span = 1;
-		st->left = 0;
-		return weight;
+	} else if (mode == 1) {
+		/* xorshift32: cheap, and not in step with the program */
+		x = __this_cpu_read(xbpf_run_cpu.stats_rnd);
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		__this_cpu_write(xbpf_run_cpu.stats_rnd, x);
+		st->span = 1 + x % (2 * XBPF_STATS_SAMPLE - 1);
+	} else {
+		st->span = 2 * XBPF_STATS_SAMPLE - 1;
 	}
-	/* xorshift32: cheap, and not in step with what the program does */
-	x = __this_cpu_read(xbpf_run_cpu.stats_rnd);
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	__this_cpu_write(xbpf_run_cpu.stats_rnd, x);
-	st->span = 1 + x % (2 * XBPF_STATS_SAMPLE - 1);
 	st->left = st->span - 1;
-	return weight;
+	return mode ? ran : 0;
 }
 
 __xbpf_hot u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx)
@@ -121,6 +127,7 @@ void xbpf_prog_get_stats(const struct xbpf_prog *prog, u64 *cnt, u64 *nsecs,
 	for_each_possible_cpu(cpu) {
 		const struct xbpf_prog_stats *st = per_cpu_ptr(prog->stats, cpu);
 		unsigned int start;
+		u32 span, left;
 		u64 c, n, x;
 
 		do {
@@ -128,6 +135,11 @@ void xbpf_prog_get_stats(const struct xbpf_prog *prog, u64 *cnt, u64 *nsecs,
 			c = st->cnt;
 			n = st->nsecs;
 			x = st->misses;
+			/* and the runs of the span under way */
+			span = READ_ONCE(st->span);
+			left = READ_ONCE(st->left);
+			if (span && left < span)
+				c += span - 1 - left;
 		} while (u64_stats_fetch_retry(&st->syncp, start));
 		*cnt += c;
 		*nsecs += n;
