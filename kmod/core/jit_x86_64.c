@@ -175,6 +175,7 @@ static const u8 probe_kept[] = { RAX, RDI, RSI, RDX, RCX, R8, R10 };
 #define INSN_IMM_HI	0x2	/* second half of an ld_imm64 */
 #define INSN_CALLBACK	0x4	/* a callback starts here: called indirectly */
 #define INSN_TARGET	0x8	/* a jump lands here */
+#define INSN_INLINE	0x10	/* a subprogram calls put in line */
 
 #define ENDBR_SIZE	4
 
@@ -1258,12 +1259,19 @@ static void emit_probe(struct jit_ctx *c, const struct bpf_insn *insn)
 	emit_mov(c, true, reg_map[insn->dst_reg], TMP);
 }
 
+static void emit_insn(struct jit_ctx *c, u32 i);
+
 static void emit_call(struct jit_ctx *c, u32 i)
 {
 	const struct bpf_insn *insn = &c->insns[i];
-	u32 t = i + 1 + insn->imm;
+	u32 t = i + 1 + insn->imm, k;
 
-	if (insn->src_reg == BPF_PSEUDO_CALL)
+	if (insn->src_reg == BPF_PSEUDO_CALL && c->iflags[t] & INSN_INLINE) {
+		/* its insns up to its exit, here (jit_inline_leaves()) */
+		for (k = t; c->insns[k].code != (BPF_JMP | BPF_EXIT); k++)
+			if (!(c->iflags[k] & INSN_IMM_HI))
+				emit_insn(c, k);
+	} else if (insn->src_reg == BPF_PSEUDO_CALL)
 		emit_rel32(c, 0xe8, c->prev[t] - entry_size(c, t));
 	else if (insn->imm == BPF_FUNC_tail_call)
 		emit_tail_call(c);
@@ -1741,6 +1749,66 @@ static int jit_tail_guesses(struct jit_ctx *c)
 	return 0;
 }
 
+/*
+ * Leaf inlining (beyond Linux's JIT). A subprogram that is a short
+ * straight line -- no jump, no call of any kind, no packet load or probe,
+ * one exit, at its end, and no jump landing inside -- and that touches
+ * neither R6-R9 nor R10 (its own registers and stack, which in the
+ * caller's frame would be the caller's) means the same code in its
+ * caller, R0 its result and R1-R5 left as a call leaves them (undefined).
+ * Each call to it is then its code, in place: no call, ret or frame. Its
+ * own copy stays, for the calls through a pointer. Only with the
+ * functions given (verified programs), whose call depth the verifier
+ * bounded.
+ */
+#define INLINE_MAX_INSNS	16
+
+static bool reg_touched(const struct bpf_insn *insn, u8 lo, u8 hi)
+{
+	return (insn->dst_reg >= lo && insn->dst_reg <= hi) ||
+	       (insn->src_reg >= lo && insn->src_reg <= hi);
+}
+
+static void jit_inline_leaves(struct jit_ctx *c)
+{
+	const struct bpf_insn *insn;
+	u32 f, start, end, k;
+	bool ok;
+
+	for (f = 1; c->frames && f < c->nr_funcs; f++) {
+		start = c->func_insn[f];
+		end = f + 1 < c->nr_funcs ? c->func_insn[f + 1] : c->len;
+		ok = end - start <= INLINE_MAX_INSNS &&
+		     c->insns[end - 1].code == (BPF_JMP | BPF_EXIT);
+		for (k = start; ok && k < end; k++) {
+			insn = &c->insns[k];
+			if (k > start && c->iflags[k] & (INSN_TARGET | INSN_FUNC))
+				ok = false;
+			if (k == end - 1 || c->iflags[k] & INSN_IMM_HI)
+				continue;
+			switch (insn_form[insn->code]) {
+			case XBPF_FORM_ALU_X:
+			case XBPF_FORM_ALU_K:
+			case XBPF_FORM_NEG:
+			case XBPF_FORM_END:
+			case XBPF_FORM_LDX:
+			case XBPF_FORM_STX:
+			case XBPF_FORM_ST:
+			case XBPF_FORM_ATOMIC:
+			case XBPF_FORM_LD_IMM64:
+			case XBPF_FORM_PERCPU:
+				ok &= !reg_touched(insn, BPF_REG_6, BPF_REG_10);
+				break;
+			default:
+				ok = false;
+				break;
+			}
+		}
+		if (ok)
+			c->iflags[start] |= INSN_INLINE;
+	}
+}
+
 /* Bytes below rbp for a function using depth bytes of stack. */
 static u32 frame_size(u8 saved, u32 depth)
 {
@@ -1906,6 +1974,7 @@ int xbpf_jit_emit(const struct xbpf_interp_prog *prog, u32 len,
 			}
 		}
 	}
+	jit_inline_leaves(&c);
 	jit_frame(&c, stack_depth);
 	/* main's offset, which a guess of this image needs: the stub's size */
 	{

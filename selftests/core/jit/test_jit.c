@@ -1917,6 +1917,95 @@ static void test_stack_forwarding(void)
 		    "jit: store-to-load forwarding: the forwarded load is a move, the other a load");
 }
 
+/*
+ * Leaf inlining: f (pure arithmetic) and g (writes through its pointer
+ * argument into the caller's stack) are put in line at their calls; h
+ * touches R6 and stays a call, and the caller's R6 survives it. Against
+ * the interpreter and the value computed here; the image has a call to
+ * h's code and none to f's or g's.
+ */
+static bool has_call_to(const u8 *code, int n, u32 target)
+{
+	int i;
+	s32 rel;
+
+	for (i = 0; i + 5 <= n; i++) {
+		if (code[i] != 0xe8)
+			continue;
+		memcpy(&rel, code + i + 1, 4);
+		if ((s64)i + 5 + rel == (s64)target)
+			return true;
+	}
+	return false;
+}
+
+static void test_leaf_inline(void)
+{
+	static const struct bpf_insn insns[] = {
+		MOV64_K(R6, 0),
+		MOV64_K(R7, 0),
+		MOV64_X(R1, R6),		/* loop: */
+		MOV64_X(R2, R7),
+		CALL_PC(13),			/* f(i, acc) */
+		MOV64_X(R7, R0),
+		ALU64_K(ADD, R6, 1),
+		JMP_K(JLT, R6, 100, -6),
+		ST(DW, R10, -8, 1),
+		MOV64_X(R1, R10),
+		ALU64_K(ADD, R1, -8),
+		CALL_PC(11),			/* g(fp - 8) */
+		LDX(DW, R3, R10, -8),
+		ALU64_X(ADD, R7, R3),
+		CALL_PC(11),			/* h() */
+		ALU64_X(ADD, R0, R7),
+		ALU64_X(ADD, R0, R6),
+		EXIT(),
+		/* f(a, b) = (b ^ a) * 3 + 1 */
+		MOV64_X(R0, R2),
+		ALU64_X(XOR, R0, R1),
+		ALU64_K(MUL, R0, 3),
+		ALU64_K(ADD, R0, 1),
+		EXIT(),
+		/* g(p): *p = 5, returns 0 */
+		ST(DW, R1, 0, 5),
+		MOV64_K(R0, 0),
+		EXIT(),
+		/* h() = 1000, through R6 */
+		MOV64_K(R6, 1000),
+		MOV64_X(R0, R6),
+		EXIT(),
+	};
+	static const u32 starts[] = { 0, 18, 23, 26 };
+	static const u32 depths[] = { 8, 0, 0, 0 };
+	struct xbpf_interp_prog prog = test_prog(insns);
+	u32 off[4] = { 0 };
+	struct xbpf_jit_opts opts = {
+		.func_insn = starts, .func_depth = depths,
+		.func_off = off, .nr_funcs = 4,
+	};
+	u8 ctx[64] = { 0 };
+	u64 want = 0, i, in_line, got = 0;
+	struct image im;
+	int n;
+
+	for (i = 0; i < 100; i++)
+		want = (want ^ i) * 3 + 1;
+	want += 5 + 1000 + 100;
+	in_line = run_interp(&prog, ctx) == want;
+	n = image_jit(&im, &prog, ARRAY_SIZE(insns), 8, &opts);
+	if (n > 0) {
+		got = image_run(&im, ctx);
+		in_line &= !has_call_to(im.rw, n, off[1]) &&
+			   !has_call_to(im.rw, n, off[2]) &&
+			   has_call_to(im.rw, n, off[3]);
+		image_free(&im);
+	}
+	test_result(n > 0 && got == want && in_line,
+		    "jit: leaf subprograms in line (%d bytes): result %llu (want %llu), f and g in line, h called: %s", n,
+		    (unsigned long long)got, (unsigned long long)want,
+		    in_line ? "yes" : "no");
+}
+
 void test_jit(void)
 {
 	unsigned int i;
@@ -1935,6 +2024,7 @@ void test_jit(void)
 	test_tail_call_inline();
 	test_tail_call_guess();
 	test_stack_forwarding();
+	test_leaf_inline();
 	test_callbacks();
 	test_tail_calls();
 	test_jump_sizing();
