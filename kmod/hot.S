@@ -2,8 +2,8 @@
 /*
  * The start of .text.xbpf_hot, the code every run of a program passes
  * through (__xbpf_hot in prog.h): page-aligned, and this object links
- * first, so the section's code (checked to stay under a page by
- * scripts/check-hot) shares one page.
+ * first, so the section's code (checked to stay within a page by
+ * scripts/check-hot, a stage of make check) shares one page.
  *
  * Why: xbpf's benchmarks and selftests run under QEMU's TCG, which chains
  * a jump straight to its target only within one page of code; a run loop

@@ -11,8 +11,9 @@
  * must not depend on where its stack is. (F_UNPRIV in the header drops
  * CAP_BPF too.) The rewritten program runs in the interpreter, then as
  * a JIT image in every flavour (plain, retpoline, blinded, both), on two
- * contexts; each run starts from the same context bytes, map contents and
- * helper randomness. Findings:
+ * contexts, given the program's functions as the module gives them; each
+ * run starts from the same context bytes, map contents and helper
+ * randomness. Findings:
  *
  *  - a JIT run that returns another R0, leaves other context bytes or map
  *    contents, or makes another sequence of helper calls (helper, what it
@@ -190,9 +191,14 @@ static void differential(const struct xbpf_verify_result *res,
 
 	for (f = 0; f < NR_FLAVOURS; f++) {
 		const char *name = flavour_name(&flavours[f]);
+		/* the functions, as the module gives them */
+		struct xbpf_jit_opts opts = flavours[f];
 
+		opts.func_insn = res->func_start;
+		opts.func_depth = res->func_stack_depth;
+		opts.nr_funcs = res->func_cnt;
 		err = image_jit(&im, &prog, res->insn_cnt, XBPF_STACK_SIZE,
-				&flavours[f]);
+				&opts);
 		if (err < 0)
 			finding("%s: the JIT refused the program: %d", name,
 				err);
