@@ -336,7 +336,6 @@ u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx);
 int xbpf_test_repeat(struct xbpf_prog *prog, const void *ctx, u32 repeat,
 		     u32 *retval, u32 *duration);
 
-
 /*
  * Tracepoint programs: as in Linux, the first 8 bytes of the record a
  * program gets hold the struct pt_regs * of the event while it runs

@@ -73,7 +73,7 @@ __xbpf_hot u32 xbpf_prog_run(struct xbpf_prog *prog, const void *ctx)
  * interrupted by a signal, which ends the test.
  */
 __xbpf_hot int xbpf_test_repeat(struct xbpf_prog *prog, const void *ctx,
-				 u32 repeat, u32 *retval, u32 *duration)
+				u32 repeat, u32 *retval, u32 *duration)
 {
 	u64 start, spent = 0;
 	u32 runs = 0;

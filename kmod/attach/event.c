@@ -42,8 +42,8 @@
 			 PERF_FLAG_PID_CGROUP | PERF_FLAG_FD_CLOEXEC)
 
 static DEFINE_PER_CPU(int, xbpf_trace_active);
-__xbpf_hot u32 xbpf_attach_run(struct xbpf_prog *prog, const void *ctx, u64 cookie,
-		    u64 func_ip)
+__xbpf_hot u32 xbpf_attach_run(struct xbpf_prog *prog, const void *ctx,
+			       u64 cookie, u64 func_ip)
 {
 	struct xbpf_run_ctx run_ctx = { .cookie = cookie, .func_ip = func_ip };
 	struct xbpf_run_ctx *old;

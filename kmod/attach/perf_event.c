@@ -20,8 +20,8 @@ struct sample_event {
 };
 
 static __xbpf_hot void sample_overflow(struct perf_event *pe,
-			    struct perf_sample_data *data,
-			    struct pt_regs *regs)
+				       struct perf_sample_data *data,
+				       struct pt_regs *regs)
 {
 	struct sample_event *se = pe->overflow_handler_context;
 	struct xbpf_perf_event_ctx ctx = {

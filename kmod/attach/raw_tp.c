@@ -72,9 +72,9 @@ static __always_inline u64 raw_tp_widen(u64 v, u8 ext)
 	}
 }
 
-static __xbpf_hot void raw_tp_probe(void *data, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4,
-			 u64 a5, u64 a6, u64 a7, u64 a8, u64 a9, u64 a10,
-			 u64 a11)
+static __xbpf_hot void raw_tp_probe(void *data, u64 a0, u64 a1, u64 a2,
+				    u64 a3, u64 a4, u64 a5, u64 a6, u64 a7,
+				    u64 a8, u64 a9, u64 a10, u64 a11)
 {
 	struct raw_tp_link *rl = data;
 	u64 args[XBPF_TP_MAX_ARGS] = {

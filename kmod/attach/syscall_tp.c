@@ -67,7 +67,7 @@ struct sys_tp_event {
 static DEFINE_MUTEX(sys_tp_mutex);	/* the dirs' tp, armed and lists */
 
 static __xbpf_hot struct hlist_head *sys_tp_head(struct sys_tp_dir *dir,
-				      struct pt_regs *regs)
+						 struct pt_regs *regs)
 {
 	unsigned long nr;
 

@@ -53,8 +53,9 @@ struct tp_event {
 /* opens and closes the counters of CPUs as they come and go */
 static int tp_cpuhp_state;
 
-static __xbpf_hot void tp_overflow(struct perf_event *pe, struct perf_sample_data *data,
-			struct pt_regs *regs)
+static __xbpf_hot void tp_overflow(struct perf_event *pe,
+				   struct perf_sample_data *data,
+				   struct pt_regs *regs)
 {
 	struct tp_event *te = pe->overflow_handler_context;
 	u64 *rec, head;

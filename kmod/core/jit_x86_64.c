@@ -1271,12 +1271,13 @@ static void emit_call(struct jit_ctx *c, u32 i)
 		for (k = t; c->insns[k].code != (BPF_JMP | BPF_EXIT); k++)
 			if (!(c->iflags[k] & INSN_IMM_HI))
 				emit_insn(c, k);
-	} else if (insn->src_reg == BPF_PSEUDO_CALL)
+	} else if (insn->src_reg == BPF_PSEUDO_CALL) {
 		emit_rel32(c, 0xe8, c->prev[t] - entry_size(c, t));
-	else if (insn->imm == BPF_FUNC_tail_call)
+	} else if (insn->imm == BPF_FUNC_tail_call) {
 		emit_tail_call(c);
-	else
+	} else {
 		emit_call_abs(c, c->prog->helpers[insn->imm]);
+	}
 }
 
 /*

@@ -638,7 +638,7 @@ static int sf_test_run(struct xbpf_prog *prog, const union bpf_attr *kattr,
 	}
 
 	ret = xbpf_test_repeat(prog, skb, kattr->test.repeat, &retval,
-			     &duration);
+			       &duration);
 	if (ret)
 		goto out;
 
