@@ -594,4 +594,42 @@ TEST(array_lookup_then_null_test)
 	close(map);
 }
 
+/*
+ * Code no path reaches is never checked, so it may hold anything; here a
+ * call with reserved fields and a helper id far past any table. The
+ * program loads, is JITed (where the JIT is on) and runs: Linux removes
+ * such code, xbpf turns it into "ja -1" traps, and neither reads it.
+ */
+TEST(dead_code_never_read)
+{
+	static const struct bpf_insn prog[] = {
+		MOV64_IMM(0, 1),
+		JMP_IMM(BPF_JEQ, 0, 1, 2),
+		INSN(BPF_JMP | BPF_CALL, 0, 5, 0, 0x52525252),
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, -7),
+		EXIT,
+	};
+	unsigned char pkt[64] = { 0 };
+	struct bpf_prog_info info;
+	struct bpf_insn xl[8];
+	__u32 retval;
+	int fd;
+
+	fd = load(BPF_PROG_TYPE_SOCKET_FILTER, prog, 5);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, test_run(fd, pkt, sizeof(pkt), &retval));
+	EXPECT_EQ(1, retval);
+	memset(&info, 0, sizeof(info));
+	info.xlated_prog_len = sizeof(xl);
+	info.xlated_prog_insns = ptr_to_u64(xl);
+	ASSERT_EQ(0, prog_info(fd, &info));
+	if (running_under_xbpf()) {
+		ASSERT_EQ(5 * sizeof(xl[0]), info.xlated_prog_len);
+		EXPECT_EQ(BPF_JMP | BPF_JA, xl[2].code);
+		EXPECT_EQ(-1, xl[2].off);
+		EXPECT_EQ(BPF_JMP | BPF_JA, xl[3].code);
+	}
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

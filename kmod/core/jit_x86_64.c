@@ -1638,7 +1638,9 @@ static int jit_scan(struct jit_ctx *c)
 				c->tail_calls = true;
 				c->thunk_used = true;
 			} else {
-				ok = insn->imm >= 0 && c->prog->helpers &&
+				ok = insn->imm >= 0 &&
+				     insn->imm < XBPF_HELPER_SLOTS &&
+				     c->prog->helpers &&
 				     c->prog->helpers[insn->imm];
 				c->thunk_used |= ok && !jit_near(c,
 					(unsigned long)c->prog->helpers[insn->imm]);

@@ -472,3 +472,22 @@ int optimize_bpf_loop(struct xbpf_verifier_env *env)
 	}
 	return 0;
 }
+
+/*
+ * Insns no path reached: whatever they hold (the verifier never checked
+ * them) becomes "ja -1", as Linux does for unprivileged loaders. Linux
+ * removes them for privileged ones; xbpf traps them for all, so that
+ * nothing unchecked is left for the JIT or a dump to read.
+ */
+void sanitize_dead_code(struct xbpf_verifier_env *env)
+{
+	const struct bpf_insn trap = { .code = BPF_JMP | BPF_JA, .off = -1 };
+	u32 i;
+
+	for (i = 0; i < env->len; i++) {
+		if (env->insn_aux_data[i].seen)
+			continue;
+		env->insns[i] = trap;
+		env->insn_aux_data[i].zext_dst = false;
+	}
+}

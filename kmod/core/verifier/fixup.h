@@ -11,5 +11,6 @@ int convert_ctx_accesses(struct xbpf_verifier_env *env);
 int inline_helper_calls(struct xbpf_verifier_env *env);
 /* bpf_loop() calls fit for it become loops (Linux's optimize_bpf_loop()) */
 int optimize_bpf_loop(struct xbpf_verifier_env *env);
+void sanitize_dead_code(struct xbpf_verifier_env *env);
 
 #endif /* XBPF_CORE_VERIFIER_FIXUP_H */

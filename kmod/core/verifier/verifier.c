@@ -221,6 +221,7 @@ static int verify(struct xbpf_verifier_env *env)
 	ret = optimize_bpf_loop(env);
 	if (ret)
 		return ret;
+	sanitize_dead_code(env);
 	ret = convert_ctx_accesses(env);
 	if (ret)
 		return ret;

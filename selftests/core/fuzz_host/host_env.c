@@ -400,7 +400,7 @@ static const struct xbpf_func_proto protos[] = {
 	  .ret_type = RET_INTEGER },
 };
 
-xbpf_helper_fn helpers[__BPF_FUNC_MAX_ID];
+xbpf_helper_fn helpers[XBPF_HELPER_SLOTS];
 
 /* ---------------------------------------------------------------------- */
 /* The program type.                                                      */

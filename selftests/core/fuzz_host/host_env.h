@@ -101,7 +101,7 @@ struct helper_trace {
 extern struct helper_trace helper_trace;
 
 /* What the interpreter (and the JIT) call, by helper id. */
-extern xbpf_helper_fn helpers[__BPF_FUNC_MAX_ID];
+extern xbpf_helper_fn helpers[XBPF_HELPER_SLOTS];
 /* The program type offers no tail call, LD_ABS or probe read: findings. */
 extern const struct xbpf_interp_ops interp_ops;
 
