@@ -934,7 +934,8 @@ TEST(perf_event_read_sampling_counter)
 	spin_ms(10);
 	ASSERT_FD(prog, perf_read_prog(array, out, 0, sizeof(o) - 8));
 	EXPECT_EQ(0, perf_read_run(prog, out, &o));
-	EXPECT_LE(10000000ull, o.counter);
+	/* at least half the 10 ms spun: time in interrupts is not the task's */
+	EXPECT_LE(5000000ull, o.counter);
 	EXPECT_LE(o.counter, o.count);
 	EXPECT_LT(0, o.running);
 	close(prog);
