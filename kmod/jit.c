@@ -219,11 +219,6 @@ err_img:
 	return err;
 }
 
-bool xbpf_jit_wanted(void)
-{
-	return READ_ONCE(jit_mode) > 0;
-}
-
 int xbpf_jit_prog(struct xbpf_prog *prog, char *why, size_t why_len)
 {
 	struct xbpf_jit_opts opts = {};

@@ -195,8 +195,6 @@ struct xbpf_perf_event_ctx {
  * interpreter runs the program; an errno if the JIT failed and jit=2.
  */
 int xbpf_jit_prog(struct xbpf_prog *prog, char *why, size_t why_len);
-/* Will programs loaded now be JITed, as the jit parameter stands? */
-bool xbpf_jit_wanted(void);
 /* Free the image; the program must be unreachable (after RCU). */
 void xbpf_jit_free(struct xbpf_prog *prog);
 u32 xbpf_jit_len(const struct xbpf_prog *prog);

@@ -181,20 +181,13 @@ int xbpf_prog_verify(struct xbpf_prog *prog, const union bpf_attr *attr)
 	};
 	struct xbpf_verifier_host vhost = vhost_ops_init;
 
+	vhost.cpu_number = (unsigned long)&cpu_number;
 	struct xbpf_verify_result *res;
 	struct xbpf_verify_attr vattr;
 	struct verify_host *host;
 	struct bpf_insn *insns;
 	u32 i, j;
 	int err;
-
-	/*
-	 * get_smp_processor_id() in line: three insns, one per-CPU access
-	 * in JITed code, but three dispatches for the interpreter, where
-	 * the call is cheaper.
-	 */
-	if (xbpf_jit_wanted())
-		vhost.cpu_number = (unsigned long)&cpu_number;
 
 	insns = kvmalloc_array(attr->insn_cnt, sizeof(*insns),
 			       GFP_USER | __GFP_NOWARN);
