@@ -126,8 +126,6 @@ struct xbpf_prog_stats {
 	u32 left;
 	/* and how many runs the span has (0: none begun) */
 	u32 span;
-	/* odd while a span ends: cnt, span and left change together */
-	u32 span_seq;
 	struct u64_stats_sync syncp;
 };
 

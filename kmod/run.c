@@ -36,9 +36,6 @@ __xbpf_hot u32 xbpf_stats_span_end(struct xbpf_prog_stats *st)
 	int mode = READ_ONCE(xbpf_run_stats);
 	u32 ran = st->span ? st->span : 1, x;
 
-	/* readers (xbpf_prog_get_stats()) see cnt, span, left in step */
-	WRITE_ONCE(st->span_seq, st->span_seq + 1);
-	smp_wmb();
 	u64_stats_update_begin(&st->syncp);
 	st->cnt += ran;
 	u64_stats_update_end(&st->syncp);
@@ -57,8 +54,6 @@ __xbpf_hot u32 xbpf_stats_span_end(struct xbpf_prog_stats *st)
 		st->span = 2 * XBPF_STATS_SAMPLE - 1;
 	}
 	st->left = st->span - 1;
-	smp_wmb();
-	WRITE_ONCE(st->span_seq, st->span_seq + 1);
 	return mode ? ran : 0;
 }
 
@@ -132,29 +127,20 @@ void xbpf_prog_get_stats(const struct xbpf_prog *prog, u64 *cnt, u64 *nsecs,
 	for_each_possible_cpu(cpu) {
 		const struct xbpf_prog_stats *st = per_cpu_ptr(prog->stats, cpu);
 		unsigned int start;
-		u32 span, left, seq;
+		u32 span, left;
 		u64 c, n, x;
 
-		/*
-		 * The runs of the spans ended and of the span under way, whose
-		 * left only falls between span ends: a count that never goes
-		 * back, whenever it is read.
-		 */
 		do {
-			while ((seq = READ_ONCE(st->span_seq)) & 1)
-				cpu_relax();
-			smp_rmb();
 			start = u64_stats_fetch_begin(&st->syncp);
 			c = st->cnt;
 			n = st->nsecs;
 			x = st->misses;
+			/* and the runs of the span under way */
 			span = READ_ONCE(st->span);
 			left = READ_ONCE(st->left);
 			if (span && left < span)
 				c += span - 1 - left;
-			smp_rmb();
-		} while (u64_stats_fetch_retry(&st->syncp, start) ||
-			 READ_ONCE(st->span_seq) != seq);
+		} while (u64_stats_fetch_retry(&st->syncp, start));
 		*cnt += c;
 		*nsecs += n;
 		*misses += x;

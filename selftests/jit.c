@@ -8,7 +8,6 @@
  * puts them back as it found them.
  */
 #include <fcntl.h>
-#include <pthread.h>
 #include <sched.h>
 #include <linux/bpf.h>
 
@@ -631,66 +630,6 @@ TEST(dead_code_never_read)
 		EXPECT_EQ(BPF_JMP | BPF_JA, xl[3].code);
 	}
 	close(fd);
-}
-
-/*
- * xbpf only: a program's run_cnt, read over and over while another thread
- * runs it, never goes back, and ends exact. (A run counts when its span
- * of up to 31 runs ends; reads add the span under way.)
- */
-struct runner {
-	int fd;
-	int rounds;
-	volatile int done;
-};
-
-static void *run_rounds(void *arg)
-{
-	struct runner *r = arg;
-	unsigned char pkt[64] = { 0 };
-	union bpf_attr attr;
-	int i;
-
-	for (i = 0; i < r->rounds; i++) {
-		memset(&attr, 0, sizeof(attr));
-		attr.test.prog_fd = r->fd;
-		attr.test.data_in = ptr_to_u64(pkt);
-		attr.test.data_size_in = sizeof(pkt);
-		attr.test.repeat = 3000;
-		if (sys_bpf(BPF_PROG_TEST_RUN, &attr, sizeof(attr)))
-			break;
-	}
-	r->done = 1;
-	return NULL;
-}
-
-TEST(stats_count_never_goes_back)
-{
-	static const struct bpf_insn prog[] = { MOV64_IMM(0, 0), EXIT };
-	struct runner r = { .rounds = 40 };
-	struct bpf_prog_info info;
-	__u64 last = 0, reads = 0, back = 0;
-	pthread_t t;
-
-	if (!running_under_xbpf())
-		SKIP(return, "the kernel keeps no statistics by default");
-	r.fd = load(BPF_PROG_TYPE_SOCKET_FILTER, prog, 2);
-	ASSERT_LE(0, r.fd);
-	ASSERT_EQ(0, pthread_create(&t, NULL, run_rounds, &r));
-	while (!r.done) {
-		memset(&info, 0, sizeof(info));
-		ASSERT_EQ(0, prog_info(r.fd, &info));
-		back += info.run_cnt < last;
-		last = info.run_cnt;
-		reads++;
-	}
-	ASSERT_EQ(0, pthread_join(t, NULL));
-	memset(&info, 0, sizeof(info));
-	ASSERT_EQ(0, prog_info(r.fd, &info));
-	EXPECT_EQ(40 * 3000, info.run_cnt);
-	EXPECT_EQ(0, back);
-	TH_LOG("%llu reads while it ran", (unsigned long long)reads);
-	close(r.fd);
 }
 
 TEST_HARNESS_MAIN
